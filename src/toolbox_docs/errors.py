@@ -1,0 +1,69 @@
+"""One error family. Each error carries its exit code as class data and a Dutch message for people.
+
+Library code raises these; the CLI translates them into a message and an exit status in one place.
+Outcomes that are expected for a file (an invalid intake, a file that is not ours, a proposal open in
+Word) are values, not exceptions: see ``toolbox_docs.outcome``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExitCode:
+    """Exit statuses of the command line, documented in the README."""
+
+    OK = 0
+    PROBLEMS = 1
+    USAGE_OR_SYSTEM = 2
+
+
+class ToolboxError(Exception):
+    """Base of every error the toolbox raises on purpose. ``str(error)`` is Dutch and meant for people."""
+
+    exit_code: int = ExitCode.USAGE_OR_SYSTEM
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+
+    def __str__(self) -> str:
+        if self.path is not None:
+            return f"{self.path}: {self.message}"
+        return self.message
+
+
+class SettingsError(ToolboxError):
+    """A settings file, catalogue or wording template is missing or wrong; names the file and the entry."""
+
+
+class WorkbookError(ToolboxError):
+    """A workbook cannot be read as one of ours (damaged, hostile, encrypted, legacy, not ours, ...).
+
+    ``code`` is stable and machine-readable; ``message`` tells the person what to do.
+    """
+
+    exit_code = ExitCode.PROBLEMS
+
+    def __init__(self, code: str, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.code = code
+
+
+class DocumentError(ToolboxError):
+    """A Word document cannot receive the paragraph (no anchor, several, unsupported kind, damaged)."""
+
+    exit_code = ExitCode.PROBLEMS
+
+    def __init__(self, code: str, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.code = code
+
+
+class StateError(ToolboxError):
+    """The embedded state database (ledger, register) cannot be opened or migrated."""
+
+
+class MailError(ToolboxError):
+    """Sending mail failed (server down, refused, login wrong). The reminder stays pending."""
