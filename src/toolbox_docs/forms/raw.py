@@ -56,6 +56,7 @@ class RawForm:
     cells: Mapping[str, RawCell]
     rows: tuple[RawRow, ...]
     table_location: Location
+    column_letters: Mapping[str, str]
     date1904: bool = False
     missing_names: tuple[str, ...] = ()
     missing_columns: tuple[str, ...] = ()

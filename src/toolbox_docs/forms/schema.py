@@ -12,6 +12,7 @@ as attribute names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass
 from enum import Enum
@@ -93,6 +94,18 @@ class Input:
     list_name: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    suggest_list: str | None = None
+
+    @property
+    def list_key(self) -> str | None:
+        """The name of the dropdown list this input offers (enforced or only suggested), if any."""
+        if self.choices is not None:
+            return re.sub(r"(?<!^)(?=[A-Z])", "_", self.choices.__name__).lower()
+        if self.list_name is not None:
+            return self.list_name
+        if self.type is FieldType.FLAG:
+            return "yes_no"
+        return self.suggest_list
 
     def allowed(self, lists: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
         """The values a dropdown offers; empty where any value of the type is fine."""
@@ -435,7 +448,7 @@ METHODS_USED_TABLE = Table(
     title="Gebruikte werkvormen",
     columns=(
         Column("method", "Werkvorm", "Welke werkvorm is gebruikt? Kies uit de lijst of typ een eigen naam.",
-               FieldType.TEXT, required=True),
+               FieldType.TEXT, required=True, suggest_list="methods"),
         Column("participants", "Deelnemers", "Aantal deelnemers.", FieldType.INTEGER, minimum=0,
                maximum=1_000_000),
         Column("hours", "Uren", "Interne uren die de werkvorm kostte.", FieldType.DECIMAL, minimum=0,

@@ -1,0 +1,182 @@
+"""The methods catalogue (``templates/werkvormen.toml``): records, parsing and its consistency checks.
+
+The figures in the catalogue (hours, euros, participants, lead times) are indicative defaults that the
+municipality sets itself: no public Dutch source gives hours or euros per method (domain.md §7).
+``parse_catalogue`` is pure; ``load_catalogue`` reads the file and turns every problem into a
+``SettingsError`` that names the file and the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from toolbox_docs.advice.datafile import DataError, Entry, quoted, read_toml
+from toolbox_docs.errors import SettingsError
+from toolbox_docs.forms.vocab import Level, RobRung, Scale, TargetGroup
+
+ALL_CATEGORIES = "alle"
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class Mode(str, Enum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    BOTH = "beide"
+
+
+class Role(str, Enum):
+    """What a method does in a plan."""
+
+    INFORM = "informeren"
+    PARTICIPATE = "participeren"
+    FEEDBACK = "terugkoppelen"
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    name: str
+    description: str
+    roles: tuple[Role, ...]
+    levels: tuple[Level, ...]
+    rungs: tuple[RobRung, ...]
+    challenge_right: bool
+    scales: tuple[Scale, ...]
+    group_min: int
+    group_max: int
+    target_groups: tuple[TargetGroup, ...]
+    categories: tuple[str, ...]
+    mode: Mode
+    preparation_hours: Decimal
+    execution_hours: Decimal
+    fixed_costs: Decimal
+    cost_per_participant: Decimal
+    participants_by_scale: tuple[tuple[Scale, int], ...]
+    lead_time_weeks: int
+
+    def participants(self, scale: Scale) -> int:
+        """Typical participants at ``scale``; 0 where the method does not fit the scale."""
+        return dict(self.participants_by_scale).get(scale, 0)
+
+    def reaches_category(self, category: str) -> bool:
+        return ALL_CATEGORIES in self.categories or category.casefold() in (
+            c.casefold() for c in self.categories
+        )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    figures_note: str
+    methods: tuple[Method, ...]
+
+    def get(self, method_id: str) -> Method:
+        for method in self.methods:
+            if method.id == method_id:
+                return method
+        raise KeyError(method_id)
+
+    def position(self, method: Method) -> int:
+        return self.methods.index(method)
+
+
+def _method(entry: Entry, categories: tuple[str, ...]) -> Method:
+    method_id = entry.text("id")
+    if not _ID.match(method_id):
+        raise entry.fail("id", "mag alleen kleine letters, cijfers en streepjes bevatten")
+    roles = entry.choices("rollen", Role, allow_empty=False)
+    levels = entry.choices("niveaus", Level)
+    rungs = entry.choices("overheidsrollen", RobRung)
+    challenge = entry.flag("uitdaagrecht", default=False)
+    if Role.PARTICIPATE in roles and not (levels or rungs or challenge):
+        raise entry.fail("niveaus", "is leeg, maar een werkvorm om te participeren hoort bij een niveau, "
+                         "een overheidsrol of het uitdaagrecht")
+    scales = entry.choices("schalen", Scale, allow_empty=False)
+    group_min = entry.integer("groep_min", minimum=1)
+    group_max = entry.integer("groep_max", minimum=1)
+    if group_max < group_min:
+        raise entry.fail("groep_max", f"is kleiner dan 'groep_min' ({group_min})")
+    reached = entry.texts("categorieen")
+    known = {c.casefold() for c in categories}
+    for category in reached:
+        if category != ALL_CATEGORIES and category.casefold() not in known:
+            raise entry.fail("categorieen", f"kent de categorie '{category}' niet; kies uit "
+                             f"{quoted(list(categories))} of '{ALL_CATEGORIES}'")
+    participants = entry.table("deelnemers", f"{entry.where} › deelnemers")
+    by_scale: list[tuple[Scale, int]] = []
+    for scale in scales:
+        if not participants.has(scale.value):
+            raise participants.fail(scale.value, "ontbreekt: geef het gebruikelijke aantal deelnemers "
+                                    "voor elke schaal in 'schalen'")
+        count = participants.integer(scale.value, minimum=1)
+        if not group_min <= count <= group_max:
+            raise participants.fail(scale.value, f"({count}) ligt niet tussen groep_min ({group_min}) en "
+                                    f"groep_max ({group_max})")
+        by_scale.append((scale, count))
+    participants.finish()
+    method = Method(
+        id=method_id,
+        name=entry.text("naam"),
+        description=entry.text("omschrijving"),
+        roles=roles,
+        levels=levels,
+        rungs=rungs,
+        challenge_right=challenge,
+        scales=scales,
+        group_min=group_min,
+        group_max=group_max,
+        target_groups=entry.choices("doelgroepen", TargetGroup),
+        categories=reached,
+        mode=entry.choice("vorm", Mode),
+        preparation_hours=entry.decimal("voorbereiding_uren"),
+        execution_hours=entry.decimal("uitvoering_uren"),
+        fixed_costs=entry.decimal("vaste_kosten"),
+        cost_per_participant=entry.decimal("kosten_per_deelnemer"),
+        participants_by_scale=tuple(by_scale),
+        lead_time_weeks=entry.integer("doorlooptijd_weken"),
+    )
+    entry.finish()
+    return method
+
+
+def _check_coverage(methods: tuple[Method, ...]) -> None:
+    """Every advice needs an informing method, a feedback method and the uitdaagrecht procedure."""
+    for role in (Role.INFORM, Role.FEEDBACK):
+        for scale in Scale:
+            if not any(role in m.roles and scale in m.scales for m in methods):
+                raise DataError(f"geen werkvorm met rol '{role.value}' voor schaal "
+                                f"'{scale.value}'; het advies heeft er altijd een nodig")
+    if not any(m.challenge_right for m in methods):
+        raise DataError("geen werkvorm met 'uitdaagrecht = true'; een beroep op het "
+                        "uitdaagrecht heeft een eigen procedure nodig")
+
+
+def parse_catalogue(data: Mapping[str, Any], *, categories: tuple[str, ...]) -> Catalogue:
+    """The catalogue from parsed TOML; ``categories`` are the stakeholder categories from settings."""
+    top = Entry(data, "")
+    version = top.version()
+    note = top.text("toelichting_cijfers")
+    methods: list[Method] = []
+    seen: set[str] = set()
+    for entry in top.tables("werkvorm", name="werkvorm"):
+        method = _method(entry, categories)
+        if method.id in seen:
+            raise DataError(f"werkvorm '{method.id}': dit id komt vaker voor; elk id moet uniek zijn")
+        seen.add(method.id)
+        methods.append(method)
+    top.finish()
+    _check_coverage(tuple(methods))
+    return Catalogue(version=version, figures_note=note, methods=tuple(methods))
+
+
+def load_catalogue(path: Path, *, categories: tuple[str, ...]) -> Catalogue:
+    try:
+        return parse_catalogue(read_toml(path), categories=categories)
+    except DataError as error:
+        raise SettingsError(f"{error}.", path=path) from None

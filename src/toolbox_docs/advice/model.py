@@ -1,0 +1,178 @@
+"""The records of an advice: what ``advise`` returns and what the documents and the CLI show.
+
+Everything is frozen and made of enums, texts, ``Decimal`` and tuples, so an advice can be compared,
+hashed and serialised byte for byte. Texts meant for people are Dutch (B1); names in code are English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from toolbox_docs.forms.vocab import Level, ParticipationKind, Position, RobRung
+
+# Bump when a change in the advice logic can change an outcome for the same intake and data files.
+CODE_VERSION = "advies-1"
+
+
+class Route(str, Enum):
+    """Which frame the advice uses: the participatieladder, the ROB trap, or the uitdaagrecht."""
+
+    LADDER = "participatieladder"
+    ROB = "overheidsparticipatietrap"
+    CHALLENGE = "uitdaagrecht"
+
+
+class Quadrant(str, Enum):
+    """Mendelow's grid of influence × interest (domain.md §6), by its Dutch name."""
+
+    MANAGE_CLOSELY = "nauw betrekken"
+    KEEP_SATISFIED = "tevreden houden"
+    KEEP_INFORMED = "informeren en betrekken"
+    MONITOR = "monitoren"
+
+
+@dataclass(frozen=True)
+class PointItem:
+    """One line of the level's points model: which input, its value, and the points it gave."""
+
+    factor: str
+    value: str
+    points: int
+
+
+@dataclass(frozen=True)
+class AdviceWarning:
+    """A risk the ombudsman's complaints point at; ``field`` is the intake field that fixes it."""
+
+    code: str
+    complaints: tuple[int, ...]
+    message: str
+    field: str
+    field_label: str
+
+
+@dataclass(frozen=True)
+class StakeholderFlag:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StakeholderAnalysis:
+    name: str
+    category: str
+    influence: int
+    interest: int
+    position: Position
+    quadrant: Quadrant
+    approach: str
+    flags: tuple[StakeholderFlag, ...]
+
+
+@dataclass(frozen=True)
+class ChosenMethod:
+    """A method in the advice with what it costs. ``euros = labour_euros + external_euros``, where
+    ``labour_euros`` is hours × tariff and ``external_euros`` fixed costs plus costs per participant."""
+
+    id: str
+    name: str
+    description: str
+    covers: tuple[str, ...]
+    mode: str
+    lead_time_weeks: int
+    participants: int
+    preparation_hours: Decimal
+    execution_hours: Decimal
+    hours: Decimal
+    labour_euros: Decimal
+    fixed_costs: Decimal
+    participant_costs: Decimal
+    external_euros: Decimal
+    euros: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    hours: Decimal
+    labour_euros: Decimal
+    external_euros: Decimal
+    euros: Decimal
+
+
+@dataclass(frozen=True)
+class BudgetComparison:
+    """The plan against the intake's budget: external costs against ``budget_euros`` (the intake asks
+    for the external budget) and internal hours against ``budget_hours``."""
+
+    budget_euros: Decimal
+    budget_hours: Decimal
+    external_euros: Decimal
+    hours: Decimal
+    short_euros: Decimal
+    short_hours: Decimal
+    summary: str
+
+    @property
+    def fits(self) -> bool:
+        return self.short_euros == 0 and self.short_hours == 0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One point of the compliance checklist, met or missing, with the field that would fix it."""
+
+    id: str
+    text: str
+    source: str
+    met: bool
+    field: str
+    field_label: str
+
+
+@dataclass(frozen=True)
+class Versions:
+    catalogue: str
+    rules: str
+    checklist: str
+    code: str = CODE_VERSION
+
+
+@dataclass(frozen=True)
+class Advice:
+    project_name: str
+    kind: ParticipationKind
+    route: Route
+    level: Level | None
+    rung: RobRung | None
+    cap: Level | None
+    needed: Level | None
+    points: tuple[PointItem, ...]
+    total_points: int
+    reasons: tuple[str, ...]
+    warnings: tuple[AdviceWarning, ...]
+    stakeholders: tuple[StakeholderAnalysis, ...]
+    methods: tuple[ChosenMethod, ...]
+    method_notes: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    totals: Totals
+    budget: BudgetComparison
+    checklist: tuple[CheckResult, ...]
+    hourly_rate: Decimal
+    versions: Versions
+
+    @property
+    def outcome(self) -> str:
+        """The advised level or rung as the Dutch word (the evaluation form's 'planned level')."""
+        if self.level is not None:
+            return self.level.value
+        return self.rung.value if self.rung is not None else ""
+
+    @property
+    def warning_codes(self) -> tuple[str, ...]:
+        return tuple(w.code for w in self.warnings)
+
+    @property
+    def method_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.methods)

@@ -1,0 +1,184 @@
+"""The command line, ``toolbox-docs``. A thin shell: parse options, load settings, call the core, print.
+
+Exit codes (also in the README): 0 all fine; 1 problems found in the files (invalid, not ours,
+unreadable, refused); 2 usage or system error. Errors of the ``ToolboxError`` family are turned into
+a Dutch message and their exit code here, and only here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from toolbox_docs.errors import ExitCode, ToolboxError
+from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
+
+
+class _Group(click.Group):
+    """Translates our errors into a message and an exit status, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ToolboxError as error:
+            click.echo(f"Fout: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Afgebroken.", err=True)
+            ctx.exit(ExitCode.USAGE_OR_SYSTEM)
+        except BrokenPipeError:
+            # The reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do.
+            sys.stderr.close()
+            os._exit(ExitCode.PROBLEMS)
+        except Exception as error:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Onverwachte fout ({type(error).__name__}: {error}). Start opnieuw met --debug voor "
+                       "details, en meld het bij de beheerder.", err=True)
+            ctx.exit(ExitCode.USAGE_OR_SYSTEM)
+
+
+def find_settings_file(start: Path) -> Path | None:
+    """The nearest ``toolbox.toml`` in ``start`` or a folder above it (as git finds .git)."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        settings_file = candidate / SETTINGS_FILE
+        if settings_file.is_file():
+            return settings_file
+    return None
+
+
+def settings_for(ctx: click.Context, near: Path | None = None) -> Settings:
+    config: Path | None = ctx.obj.get("config")
+    if config is None and near is not None:
+        config = find_settings_file(near.resolve())
+    return load_settings(config=config)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Instellingenbestand ({SETTINGS_FILE}). Standaard: het dichtstbijzijnde {SETTINGS_FILE} "
+                   "boven de bestanden, anders de ingebouwde instellingen.")
+@click.option("--debug", is_flag=True, help="Toon technische details bij een onverwachte fout.")
+@click.version_option(package_name="toolbox-docs")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, debug: bool) -> None:
+    """Participatietoolbox: intake in Excel, participatieparagraaf en -plan in Word.
+
+    \b
+    Afsluitcodes: 0 alles in orde; 1 problemen gevonden in de bestanden;
+    2 verkeerd gebruik of een systeemfout.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+    ctx.obj["debug"] = debug
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+
+@main.group()
+def templates() -> None:
+    """Lege werkboeken maken en de veldenlijst tonen."""
+
+
+@templates.command("build")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Map waarin intake.xlsx en evaluatie.xlsx komen.")
+@click.pass_context
+def templates_build(ctx: click.Context, out_dir: Path) -> None:
+    """Schrijf de lege werkboeken intake.xlsx en evaluatie.xlsx."""
+    from toolbox_docs.blank_workbooks import write_blank_workbooks
+
+    settings = settings_for(ctx, out_dir if out_dir.exists() else None)
+    for path in write_blank_workbooks(out_dir, settings):
+        click.echo(f"Geschreven: {path}")
+
+
+@templates.command("fields")
+@click.option("--kind", type=click.Choice(["intake", "evaluatie"]), default="intake", show_default=True,
+              help="Welk formulier.")
+@click.option("--json", "as_json", is_flag=True, help="Als JSON, voor scripts.")
+@click.pass_context
+def templates_fields(ctx: click.Context, kind: str, as_json: bool) -> None:
+    """Toon alle velden: id, label, type, verplicht, keuzes, naam of tabelkolom."""
+    from toolbox_docs.forms.reference import field_reference, reference_text
+    from toolbox_docs.forms.schema import schema_for
+
+    settings = settings_for(ctx)
+    schema = schema_for(kind)
+    if as_json:
+        payload = {"kind": schema.kind, "template_version": schema.version, "sheet": schema.sheet,
+                   "table": {"name": schema.table.name, "sheet": schema.table.sheet,
+                             "rows": schema.table.rows, "max_rows": schema.table.max_rows},
+                   "fields": field_reference(schema, settings.lists)}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(reference_text(schema, settings.lists))
+
+
+# --- validate -----------------------------------------------------------------------------------
+
+
+def _open_output(output: Path | None) -> Any:
+    if output is None:
+        return sys.stdout
+    try:
+        return output.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise ToolboxError(f"kan het uitvoerbestand niet schrijven ({error.strerror}).", path=output) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "junit"]), default="text",
+              show_default=True, help="Uitvoer voor mensen (text) of machines (json, csv, junit).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Schrijf het rapport naar dit bestand in plaats van naar het scherm.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Aantal processen tegelijk. Standaard: het aantal processorkernen.")
+@click.option("--quiet", "-q", is_flag=True, help="Tekstuitvoer: toon alleen bestanden met problemen.")
+@click.pass_context
+def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path | None, jobs: int | None,
+             quiet: bool) -> None:
+    """Controleer werkboeken (bestanden of mappen, recursief).
+
+    Afsluitcode 0 als alles geldig is, 1 als er problemen zijn, 2 bij verkeerd gebruik.
+    """
+    from toolbox_docs.batch import check_files, find_workbooks
+    from toolbox_docs.progress import progress_for
+    from toolbox_docs.reports import Summary, TextReporter, reporter_for
+
+    settings = settings_for(ctx, paths[0])
+    workers = jobs or os.cpu_count() or 1
+    stream = _open_output(output)
+    reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else reporter_for(fmt, stream)
+    summary = Summary()
+    started = time.perf_counter()
+    files = list(find_workbooks(paths))
+    # Worker processes cost a start-up; for a handful of files one process is faster.
+    workers = workers if len(files) >= 32 else 1
+    try:
+        reporter.start()
+        with progress_for(len(files), wanted=output is not None or fmt != "text") as advance:
+            for report in check_files(files, settings, jobs=workers):
+                summary.add(report)
+                reporter.add(report)
+                advance()
+        summary.seconds = time.perf_counter() - started
+        reporter.finish(summary)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    if output is not None or fmt != "text":
+        click.echo(summary.text(), err=True)
+    ctx.exit(ExitCode.OK if summary.all_valid else ExitCode.PROBLEMS)

@@ -1,0 +1,179 @@
+"""Validation: a ``RawForm`` becomes a typed record, or every problem at once, each with its place.
+
+Pure. The order of problems is stable: fields in schema order, then table rows, then rules between
+fields. A problem of severity ``fout`` blocks the record; a ``waarschuwing`` does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from toolbox_docs.forms.raw import RawForm, RawRow
+from toolbox_docs.forms.records import RECORDS, ROW_RECORDS
+from toolbox_docs.forms.schema import ERROR, WARNING, Field, FormSchema, schema_for
+from toolbox_docs.forms.values import Invalid, convert
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: str
+    message: str
+    field: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def place(self) -> str:
+        """Where, in Dutch: "blad 'Intake', cel B5 (veld project_name)"."""
+        parts = []
+        if self.sheet:
+            parts.append(f"blad '{self.sheet}'")
+        if self.cell:
+            parts.append(f"cel {self.cell}")
+        if self.field:
+            parts.append(f"veld {self.field}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class FormResult:
+    kind: str
+    version: int
+    problems: tuple[Problem, ...]
+    record: Any | None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+def _condition_text(schema: FormSchema, field: Field) -> str:
+    if field.required_when is None:
+        return ""
+    return " " + field.required_when.describe(schema.label_of)
+
+
+def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[str, ...]],
+                    problems: list[Problem]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    failed: set[str] = set()
+    for field in schema.fields:
+        cell = raw.cells.get(field.id)
+        if cell is None:
+            if field.id in raw.missing_names:
+                problems.append(Problem(
+                    "missing-name", ERROR,
+                    f"Het veld '{field.label}' is niet meer te vinden: de naam '{field.id}' verwijst nergens meer "
+                    "naar (is er een blad of regel verwijderd?). Gebruik een nieuw sjabloon of herstel het veld.",
+                    field.id, schema.sheet))
+                failed.add(field.id)
+            values[field.id] = None
+            continue
+        try:
+            values[field.id] = convert(field, cell.value, lists=lists, date1904=raw.date1904)
+        except Invalid as invalid:
+            problems.append(Problem(invalid.code, ERROR, f"{field.label}: {invalid.message}", field.id,
+                                    cell.sheet, cell.ref))
+            values[field.id] = None
+            failed.add(field.id)
+    for field in schema.fields:
+        cell = raw.cells.get(field.id)
+        sheet, ref = (cell.sheet, cell.ref) if cell else (schema.sheet, None)
+        if field.applies_when is not None and not field.applies_when.holds(values):
+            if values[field.id] is not None and values[field.id] is not False:
+                problems.append(Problem(
+                    "not-applicable", WARNING,
+                    f"{field.label}: dit veld geldt alleen {field.applies_when.describe(schema.label_of)}; de "
+                    "waarde wordt niet gebruikt.", field.id, sheet, ref))
+            values[field.id] = None
+            continue
+        needed = field.required or (field.required_when is not None and field.required_when.holds(values))
+        if needed and values[field.id] is None and field.id not in failed:
+            problems.append(Problem("required", ERROR,
+                                    f"'{field.label}' is verplicht{_condition_text(schema, field)}. Vul het in.",
+                                    field.id, sheet, ref))
+    return values
+
+
+def _convert_rows(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[str, ...]],
+                  problems: list[Problem]) -> tuple[Any, ...]:
+    table = schema.table
+    row_type = ROW_RECORDS[schema.kind]
+    for column_id in raw.missing_columns:
+        problems.append(Problem(
+            "column-missing", ERROR,
+            f"De kolom '{schema.label_of(column_id)}' ontbreekt in de tabel '{table.name}'. Zet de kolomkop terug "
+            "of gebruik een nieuw sjabloon.", f"{table.record_field}.{column_id}", raw.table_location.sheet))
+    first_row = int("".join(c for c in raw.table_location.ref if c.isdigit()) or "1")
+    records = []
+    for row in raw.rows:
+        if row.number >= first_row + table.max_rows:
+            problems.append(Problem(
+                "too-many-rows", ERROR,
+                f"De tabel '{table.name}' heeft meer dan {table.max_rows} regels; regel {row.number} en verder "
+                "worden niet gelezen. Voeg partijen samen of vraag de beheerder om hulp.",
+                table.record_field, raw.table_location.sheet, f"A{row.number}"))
+            break
+        record = _convert_row(raw, schema, row, lists, problems)
+        if record is not None:
+            records.append(row_type(**record, row=row.number))
+    return tuple(records)
+
+
+def _convert_row(raw: RawForm, schema: FormSchema, row: RawRow, lists: Mapping[str, tuple[str, ...]],
+                 problems: list[Problem]) -> dict[str, Any] | None:
+    table = schema.table
+    values: dict[str, Any] = {}
+    complete = True
+    for column in table.columns:
+        cell = row.cells.get(column.id)
+        letter = raw.column_letters.get(column.id)
+        ref = f"{letter}{row.number}" if letter else None
+        field_ref = f"{table.record_field}.{column.id}"
+        try:
+            value = convert(column, cell.value, lists=lists, date1904=raw.date1904) if cell else None
+        except Invalid as invalid:
+            problems.append(Problem(invalid.code, ERROR, f"Regel {row.number}, {column.label}: {invalid.message}",
+                                    field_ref, raw.table_location.sheet, ref))
+            complete = False
+            continue
+        if value is None and column.default is not None:
+            value = convert(column, column.default, lists=lists)
+        if value is None and column.required:
+            problems.append(Problem("required", ERROR,
+                                    f"Regel {row.number}: '{column.label}' is verplicht in elke gebruikte regel. "
+                                    "Vul het in of maak de hele regel leeg.", field_ref, raw.table_location.sheet,
+                                    ref))
+            complete = False
+        values[column.id] = value
+    return values if complete else None
+
+
+def validate_form(raw: RawForm, *, lists: Mapping[str, tuple[str, ...]]) -> FormResult:
+    """The typed record of ``raw`` (``None`` when there is any ``fout``) and all problems found."""
+    schema = schema_for(raw.kind)
+    problems: list[Problem] = []
+    values = _convert_fields(raw, schema, lists, problems)
+    rows = _convert_rows(raw, schema, lists, problems)
+    table_prefix = f"{schema.table.record_field}."
+    table_broken = any(p.field and p.field.startswith(table_prefix) for p in problems)
+    for rule in schema.rules:
+        if table_broken and rule.field == schema.table.record_field:
+            continue  # the rows have problems of their own; a rule about "no rows" would mislead
+        if rule.violated(values, rows):
+            if rule.field == schema.table.record_field:
+                sheet, ref = raw.table_location.sheet, raw.table_location.ref
+            else:
+                cell = raw.cells.get(rule.field)
+                sheet, ref = (cell.sheet, cell.ref) if cell else (schema.sheet, None)
+            problems.append(Problem(rule.code, rule.severity, rule.message, rule.field, sheet, ref))
+    record = None
+    if not any(p.is_error for p in problems):
+        record = RECORDS[raw.kind](**values, **{schema.table.record_field: rows})
+    return FormResult(raw.kind, raw.version, tuple(problems), record)

@@ -1,0 +1,196 @@
+"""Validation reports, written as results stream in: text for people, JSON, CSV and JUnit for machines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from toolbox_docs.batch import FileReport
+from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID
+from toolbox_docs.forms.validate import Problem
+
+FORMATS = ("text", "json", "csv", "junit")
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    valid: int = 0
+    invalid: int = 0
+    not_ours: int = 0
+    unreadable: int = 0
+    seconds: float = 0.0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    def add(self, report: FileReport) -> None:
+        self.files += 1
+        status = report.check.status
+        if status == VALID:
+            self.valid += 1
+        elif status == INVALID:
+            self.invalid += 1
+        elif status == NOT_OURS_STATUS:
+            self.not_ours += 1
+        elif status == UNREADABLE:
+            self.unreadable += 1
+
+    @property
+    def all_valid(self) -> bool:
+        return self.files == self.valid
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"files": self.files, "valid": self.valid, "with_problems": self.invalid,
+                "not_ours": self.not_ours, "errors": self.unreadable, "seconds": round(self.seconds, 3)}
+
+    def text(self) -> str:
+        files = "1 bestand" if self.files == 1 else f"{self.files} bestanden"
+        return (f"{files}: {self.valid} geldig, {self.invalid} met problemen, "
+                f"{self.not_ours} niet van de toolbox, {self.unreadable} onleesbaar; "
+                f"{_seconds(self.seconds)}.")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s".replace(".", ",")
+
+
+def problem_dict(problem: Problem) -> dict[str, str | None]:
+    return {"sheet": problem.sheet, "cell": problem.cell, "field": problem.field, "code": problem.code,
+            "severity": problem.severity, "message": problem.message}
+
+
+def report_dict(report: FileReport) -> dict[str, object]:
+    check = report.check
+    return {"path": report.path, "kind": check.kind, "template_version": check.version,
+            "valid": check.ok, "status": check.status,
+            "problems": [problem_dict(p) for p in check.problems]}
+
+
+_STATUS_TEXT = {VALID: "geldig", INVALID: "problemen", NOT_OURS_STATUS: "niet van de toolbox",
+                UNREADABLE: "onleesbaar"}
+
+
+class Reporter:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def start(self) -> None:
+        """Called once before the first report."""
+
+    def add(self, report: FileReport) -> None:
+        raise NotImplementedError
+
+    def finish(self, summary: Summary) -> None:
+        """Called once after the last report."""
+
+
+class TextReporter(Reporter):
+    def __init__(self, stream: TextIO, *, verbose_valid: bool = True) -> None:
+        super().__init__(stream)
+        self.verbose_valid = verbose_valid
+
+    def add(self, report: FileReport) -> None:
+        check = report.check
+        if check.ok:
+            if self.verbose_valid:
+                warnings = len(check.problems)
+                extra = f", {warnings} waarschuwing{'en' if warnings != 1 else ''}" if warnings else ""
+                self.stream.write(f"OK    {report.path}: geldig ({check.kind}, versie {check.version}{extra})\n")
+                for problem in check.problems:
+                    self._problem(problem)
+            return
+        label = _STATUS_TEXT.get(check.status, check.status)
+        self.stream.write(f"FOUT  {report.path}: {label}\n")
+        for problem in check.problems:
+            self._problem(problem)
+
+    def _problem(self, problem: Problem) -> None:
+        place = problem.place()
+        self.stream.write(f"      - {problem.severity}{f' ({place})' if place else ''}: {problem.message}\n")
+
+    def finish(self, summary: Summary) -> None:
+        self.stream.write(summary.text() + "\n")
+
+
+class JsonReporter(Reporter):
+    """One JSON document, streamed: ``{"files": [...], "summary": {...}}``."""
+
+    def start(self) -> None:
+        self.stream.write('{"files": [\n')
+        self.first = True
+
+    def add(self, report: FileReport) -> None:
+        if not self.first:
+            self.stream.write(",\n")
+        self.first = False
+        self.stream.write(json.dumps(report_dict(report), ensure_ascii=False))
+
+    def finish(self, summary: Summary) -> None:
+        self.stream.write('\n], "summary": ' + json.dumps(summary.as_dict()) + "}\n")
+
+
+class CsvReporter(Reporter):
+    """One row per problem (a valid file gets one row without a problem), for spreadsheets."""
+
+    COLUMNS = ("path", "status", "kind", "template_version", "severity", "code", "sheet", "cell", "field",
+               "message")
+
+    def start(self) -> None:
+        self.writer = csv.writer(self.stream, lineterminator="\n")
+        self.writer.writerow(self.COLUMNS)
+
+    def add(self, report: FileReport) -> None:
+        check = report.check
+        base = [report.path, check.status, check.kind or "", check.version or ""]
+        if not check.problems:
+            self.writer.writerow([*base, "", "", "", "", "", ""])
+        for problem in check.problems:
+            self.writer.writerow([*base, problem.severity, problem.code, problem.sheet or "", problem.cell or "",
+                                  problem.field or "", _neutralise(problem.message)])
+
+
+def _neutralise(text: str) -> str:
+    """Keep a spreadsheet from running a cell that starts with = + - @ as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+class JunitReporter(Reporter):
+    """JUnit XML: one test case per file, a failure per file with errors (for CI dashboards).
+
+    The counts belong in the opening tag, so cases are spooled (in memory up to 1 MB, then on disk)
+    and copied out at the end: memory stays flat for any number of files.
+    """
+
+    def start(self) -> None:
+        self.cases = tempfile.SpooledTemporaryFile(max_size=1024 * 1024, mode="w+", encoding="utf-8")
+
+    def add(self, report: FileReport) -> None:
+        check = report.check
+        name = quoteattr(report.path)
+        errors = [p for p in check.problems if p.is_error]
+        if check.ok:
+            body = ""
+        else:
+            text = "\n".join(f"{p.severity} {p.place()}: {p.message}" for p in check.problems)
+            first = errors[0].message if errors else check.status
+            body = (f'<failure type={quoteattr(check.status)} message={quoteattr(first)}>'
+                    f"{escape(text)}</failure>")
+        self.cases.write(f'  <testcase classname="toolbox-docs.validate" name={name}>{body}</testcase>\n')
+
+    def finish(self, summary: Summary) -> None:
+        failures = summary.files - summary.valid
+        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.stream.write(f'<testsuite name="toolbox-docs validate" tests="{summary.files}" '
+                          f'failures="{failures}" errors="0" time="{summary.seconds:.3f}">\n')
+        self.cases.seek(0)
+        shutil.copyfileobj(self.cases, self.stream)
+        self.cases.close()
+        self.stream.write("</testsuite>\n")
+
+
+def reporter_for(name: str, stream: TextIO) -> Reporter:
+    return {"text": TextReporter, "json": JsonReporter, "csv": CsvReporter, "junit": JunitReporter}[name](stream)
