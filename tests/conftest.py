@@ -1,0 +1,98 @@
+"""Shared fixtures: settings in a temporary state folder, LibreOffice, the shared corpus, example workbooks.
+
+Tools and the corpus may be absent on a developer's machine: then their tests skip with a reason. In CI
+(``TOOLBOX_STRICT=1``, set by ``.ci/run``) an absent tool or corpus fails the test instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
+from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
+from toolbox_docs.forms.xlsx_fill import fill_workbook
+from toolbox_docs.forms.xlsx_template import build_workbook
+from toolbox_docs.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip (or, in strict CI, fail) when a tool or data set a test needs is absent."""
+    if condition:
+        return
+    if STRICT:
+        pytest.fail(f"{reason} (TOOLBOX_STRICT=1: absent tools fail instead of skipping)")
+    pytest.skip(reason)
+
+
+def corpus_root() -> Path | None:
+    for candidate in (os.environ.get("TOOLBOX_CORPUS"), REPO.parent / "shared" / "corpus"):
+        if candidate and Path(candidate, "MANIFEST.tsv").is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    root = corpus_root()
+    need(root is not None, "the shared corpus is absent (set TOOLBOX_CORPUS to its folder)")
+    assert root is not None
+    return root
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings().replace(state_db=tmp_path / "state" / "state.sqlite")
+
+
+@pytest.fixture(scope="session")
+def blank_intake() -> bytes:
+    return build_workbook(INTAKE_SCHEMA, Settings().lists)
+
+
+@pytest.fixture(scope="session")
+def blank_evaluation() -> bytes:
+    return build_workbook(EVALUATION_SCHEMA, Settings().lists)
+
+
+@pytest.fixture(scope="session")
+def example_intake(blank_intake: bytes) -> bytes:
+    """The worked example (a valid, realistic intake) filled into a fresh template."""
+    return fill_workbook(blank_intake, EXAMPLE_VALUES, EXAMPLE_STAKEHOLDERS)
+
+
+Converter = Callable[[Sequence[Path], str, Path], list[Path]]
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converter]:
+    """``convert(files, target, outdir)``: LibreOffice headless with a fresh profile for this session.
+
+    ``target`` is a filter spec such as ``pdf`` or ``xlsx:Calc MS Excel 2007 XML``. Converts all files
+    in one start of LibreOffice; returns the output paths, failing if one is missing.
+    """
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    need(program is not None, "LibreOffice (soffice) is not installed")
+    profile = tmp_path_factory.mktemp("lo-profile") / uuid.uuid4().hex
+
+    def convert(files: Sequence[Path], target: str, outdir: Path) -> list[Path]:
+        outdir.mkdir(parents=True, exist_ok=True)
+        command = [str(program), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                   "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        extension = target.split(":", 1)[0]
+        outputs = [outdir / f"{Path(f).stem}.{extension}" for f in files]
+        missing = [p for p in outputs if not p.is_file() or p.stat().st_size == 0]
+        assert not missing, f"LibreOffice did not write {missing}: {result.stdout}\n{result.stderr}"
+        return outputs
+
+    yield convert
