@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +24,21 @@ ALL_CATEGORIES = "alle"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"
     BOTH = "beide"
 
 
-class Role(str, Enum):
-    """What a method does in a plan."""
+class Role(StrEnum):
+    """What a method does in a plan. 'afstemmen' is keeping politics, partners and colleagues on
+    board (a council letter, official consultation); it reaches stakeholder categories but does not
+    count as informing the public."""
 
     INFORM = "informeren"
     PARTICIPATE = "participeren"
     FEEDBACK = "terugkoppelen"
+    COORDINATE = "afstemmen"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Strict reading of the advice's editable data files (``werkvormen.toml``, ``advies.toml``, ``checklist.toml``).
+"""Strict reading of the advice's editable data files (``werkvormen.toml``, ``advies.toml``, "
+  "``checklist.toml``).
 
 Advisors edit these files by hand, so every value is checked and every mistake is reported in Dutch,
 naming the entry (``werkvorm 'buurtschouw': 'voorbereiding_uren' moet een getal van 0 of meer zijn``).
@@ -147,7 +148,8 @@ class Entry:
             raise self.fail(key, f"moet minstens één [[{key}]] bevatten")
         for number, item in enumerate(value, start=1):
             ident = item.get("id") if isinstance(item, Mapping) else None
-            label = f"{name} '{ident}'" if isinstance(ident, str) and ident.strip() else f"{name} nr. {number}"
+            named = isinstance(ident, str) and ident.strip()
+            label = f"{name} '{ident}'" if named else f"{name} nr. {number}"
             yield Entry(item, label)
 
     def enum_map(self, key: str, enum: type[E], convert: str = "integer") -> dict[E, Any]:

@@ -95,26 +95,28 @@ def _points_reasons(items: tuple[PointItem, ...], total: int, needed: Level) -> 
 def _cap_reason(intake: Intake, cap: Level) -> str:
     room = intake.influence_room
     if room is InfluenceRoom.NONE:
-        return ("De ruimte voor invloed is 'geen': het besluit ligt al vast. Dan is alleen informeren eerlijk. "
-                "Vraag inwoners niet om hun mening als die niets meer kan veranderen.")
+        return ("De ruimte voor invloed is 'geen': het besluit ligt al vast. Dan is alleen informeren "
+                "eerlijk. Vraag inwoners niet om hun mening als die niets meer kan veranderen.")
     if cap is Level.CODECIDE:
         return ("De ruimte voor invloed is 'groot' en het bestuur wil het besluit overdragen; daarom is "
                 "meebeslissen het hoogste niveau dat kan.")
-    text = f"De ruimte voor invloed is '{room.value}'; daarom is {cap.value} het hoogste niveau dat eerlijk is."
+    text = (f"De ruimte voor invloed is '{room.value}'; daarom is {cap.value} het hoogste niveau dat "
+            "eerlijk is.")
     if room is InfluenceRoom.LARGE:
         text += " Meebeslissen kan niet, omdat het bestuur het besluit niet wil overdragen."
     elif intake.handover_willing:
-        text += " Het bestuur wil het besluit wel overdragen, maar meebeslissen kan alleen bij grote ruimte voor invloed."
+        text += (" Het bestuur wil het besluit wel overdragen, maar meebeslissen kan alleen bij grote "
+                 "ruimte voor invloed.")
     return text
 
 
 def _conclusion(level: Level, needed: Level, cap: Level) -> str:
     meaning = f"Bij {level.value} geldt: {LEVEL_MEANING[level]}."
     if needed.rank > cap.rank:
-        return (f"Er is meer invloed nodig ({needed.value}) dan de ruimte toelaat. Het advies blijft daarom bij "
-                f"{level.value}. Leg duidelijk uit wat vastligt en waarom. {meaning}")
+        return (f"Er is meer invloed nodig ({needed.value}) dan de ruimte toelaat. Het advies blijft "
+                f"daarom bij {level.value}. Leg duidelijk uit wat vastligt en waarom. {meaning}")
     if needed.rank < cap.rank:
-        return (f"Het advies is {level.value}. Meer invloed mag, maar is gezien de punten niet nodig. {meaning}")
+        return f"Het advies is {level.value}. Meer invloed mag, maar is niet nodig. {meaning}"
     return f"Het advies is {level.value}. {meaning}"
 
 
@@ -124,5 +126,6 @@ def advise_level(intake: Intake, rules: Rules) -> LevelOutcome:
     total = sum(item.points for item in items)
     needed = needed_level(total, rules.level)
     level = needed if needed.rank <= cap.rank else cap
-    reasons = [*_points_reasons(items, total, needed), _cap_reason(intake, cap), _conclusion(level, needed, cap)]
-    return LevelOutcome(cap=cap, needed=needed, level=level, points=items, total=total, reasons=tuple(reasons))
+    reasons = (*_points_reasons(items, total, needed), _cap_reason(intake, cap),
+               _conclusion(level, needed, cap))
+    return LevelOutcome(cap=cap, needed=needed, level=level, points=items, total=total, reasons=reasons)

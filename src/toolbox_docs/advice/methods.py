@@ -7,33 +7,34 @@ it. A method fits when the scale is one of its scales and the people a scale tou
 ``advies.toml``) are at least its minimum group. Candidates are ranked by how many of the intake's
 target groups they also reach, then by their place in the catalogue, so the choice is deterministic.
 
-When the preferred choice is over budget, the selection swaps, one step at a time, to the cheaper
-candidate that reduces the shortfall most (shortfall = euros short + hours short × tariff), until it
-fits or no swap helps. A need is never dropped for money: what is then short is reported.
+When the preferred choice is over budget, the selection swaps, one step at a time, to the candidate
+that reduces the shortfall most (shortfall = euros short + hours short × tariff; among equal shortfalls
+the more preferred candidate), until it fits or no swap helps. A need is never dropped for money: what
+is then short is reported.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from toolbox_docs.advice.budget import external_euros, labour_euros, method_hours
 from toolbox_docs.advice.catalogue import Catalogue, Method, Role
 from toolbox_docs.forms.records import Intake
 from toolbox_docs.forms.vocab import Level, RobRung, Scale, TargetGroup
 
-
 # How many ranked candidates per need the budget search considers; keeps the search small.
 MAX_CANDIDATES = 8
 
 
-class NeedKind(str, Enum):
+class NeedKind(StrEnum):
     INFORM = "informeren"
     LEVEL = "niveau"
     RUNG = "rol"
     CHALLENGE = "uitdaagrecht"
     TARGET_GROUP = "doelgroep"
+    CATEGORY = "categorie"
     FEEDBACK = "terugkoppelen"
 
 
@@ -44,6 +45,7 @@ class Need:
     level: Level | None = None
     rung: RobRung | None = None
     group: TargetGroup | None = None
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,15 +55,18 @@ class Selection:
     notes: tuple[str, ...]
 
 
-def plan_needs(intake: Intake, *, level: Level | None, rung: RobRung | None, challenge: bool) -> tuple[Need, ...]:
+def plan_needs(intake: Intake, *, level: Level | None, rung: RobRung | None, challenge: bool,
+               categories: tuple[str, ...] = ()) -> tuple[Need, ...]:
+    """What the plan needs, in a fixed order; ``categories`` are those of the stakeholders who matter."""
     needs = [Need(NeedKind.INFORM, "informeren")]
     if level is not None and level is not Level.INFORM:
         needs.append(Need(NeedKind.LEVEL, f"niveau {level.value}", level=level))
     if challenge:
         needs.append(Need(NeedKind.CHALLENGE, "uitdaagrecht-procedure"))
-    if rung is not None:
+    elif rung is not None:
         needs.append(Need(NeedKind.RUNG, f"rol {rung.value}", rung=rung))
     needs += [Need(NeedKind.TARGET_GROUP, f"doelgroep {g.value}", group=g) for g in intake.target_groups]
+    needs += [Need(NeedKind.CATEGORY, f"belanghebbenden: {c}", category=c) for c in categories]
     if rung is not None or (level is not None and level is not Level.INFORM):
         needs.append(Need(NeedKind.FEEDBACK, "terugkoppelen"))
     return tuple(needs)
@@ -76,13 +81,15 @@ def _serves(method: Method, need: Need, *, level: Level | None, rung: RobRung | 
     if need.kind is NeedKind.LEVEL:
         return participates and need.level in method.levels
     if need.kind is NeedKind.RUNG:
-        return participates and need.rung in method.rungs
+        return participates and need.rung in method.rungs and not method.challenge_right
     if need.kind is NeedKind.CHALLENGE:
         return method.challenge_right
-    # A target group is reached by an informing method, or by taking part at or below the advice.
-    if need.group not in method.target_groups:
+    # A target group or category is reached by an informing method, or by taking part at or below the advice.
+    if need.kind is NeedKind.TARGET_GROUP and need.group not in method.target_groups:
         return False
-    if Role.INFORM in method.roles:
+    if need.kind is NeedKind.CATEGORY and not method.reaches_category(need.category or ""):
+        return False
+    if Role.INFORM in method.roles or (need.kind is NeedKind.CATEGORY and Role.COORDINATE in method.roles):
         return True
     if not participates:
         return False
@@ -98,28 +105,29 @@ def fits(method: Method, *, scale: Scale, reach: int) -> bool:
 def candidates(
     catalogue: Catalogue, need: Need, *, intake: Intake, level: Level | None, rung: RobRung | None, reach: int
 ) -> tuple[Method, ...]:
+    """Every method that serves ``need`` and fits, best first."""
     serving = [m for m in catalogue.methods if _serves(m, need, level=level, rung=rung)]
     fitting = [m for m in serving if fits(m, scale=intake.scale, reach=reach)]
     if not fitting and need.kind in (NeedKind.INFORM, NeedKind.FEEDBACK):
         # The catalogue guarantees one for every scale; the group size may still rule it out.
         fitting = [m for m in serving if intake.scale in m.scales]
     wanted = set(intake.target_groups)
-    ranked = sorted(fitting, key=lambda m: (-len(wanted & set(m.target_groups)), catalogue.position(m)))
-    return tuple(ranked[:MAX_CANDIDATES])
+
+    def rank(method: Method) -> tuple[int, int, int]:
+        # For a level: methods made for it (lowest level = the level) before those that stretch up to it.
+        stretch = need.level.rank - min(lv.rank for lv in method.levels) if need.level is not None else 0
+        return -len(wanted & set(method.target_groups)), stretch, catalogue.position(method)
+
+    return tuple(sorted(fitting, key=rank))
 
 
-def _build(needs: tuple[Need, ...], options: dict[Need, tuple[Method, ...]], state: tuple[int, ...]
-           ) -> list[tuple[Method, list[str]]]:
-    chosen: list[tuple[Method, list[str]]] = []
+def _build(needs: tuple[Need, ...], options: dict[Need, tuple[Method, ...]],
+           able: dict[Need, frozenset[Method]], state: tuple[int, ...]) -> list[Method]:
+    """The methods for a choice of candidate per need; a need already met by a chosen method adds none."""
+    chosen: list[Method] = []
     for need, index in zip(needs, state, strict=True):
-        choices = options[need]
-        if not choices:
-            continue
-        reused = next((entry for entry in chosen if entry[0] in choices), None)
-        if reused is not None:
-            reused[1].append(need.label)
-        else:
-            chosen.append((choices[index], [need.label]))
+        if options[need] and not any(m in able[need] for m in chosen):
+            chosen.append(options[need][index])
     return chosen
 
 
@@ -130,7 +138,8 @@ class _Budget:
                  hours: Decimal) -> None:
         self._rate, self._euros, self._hours = rate, euros, hours
         self._figures = {
-            m.id: (external_euros(m, scale=scale), method_hours(m), labour_euros(m, rate=rate)) for m in methods
+            m.id: (external_euros(m, scale=scale), method_hours(m), labour_euros(m, rate=rate))
+            for m in methods
         }
 
     def measure(self, methods: list[Method]) -> tuple[Decimal, Decimal]:
@@ -145,37 +154,41 @@ class _Budget:
 
 def select(
     catalogue: Catalogue, intake: Intake, *, level: Level | None, rung: RobRung | None, challenge: bool,
-    reach: int, rate: Decimal,
+    reach: int, rate: Decimal, categories: tuple[str, ...] = (),
 ) -> Selection:
-    needs = plan_needs(intake, level=level, rung=rung, challenge=challenge)
-    options = {n: candidates(catalogue, n, intake=intake, level=level, rung=rung, reach=reach) for n in needs}
+    needs = plan_needs(intake, level=level, rung=rung, challenge=challenge, categories=categories)
+    ranked = {n: candidates(catalogue, n, intake=intake, level=level, rung=rung, reach=reach) for n in needs}
+    able = {n: frozenset(found) for n, found in ranked.items()}
+    options = {n: found[:MAX_CANDIDATES] for n, found in ranked.items()}
     budget = _Budget({m for ms in options.values() for m in ms}, scale=intake.scale, rate=rate,
                      euros=intake.budget_euros, hours=intake.budget_hours)
     state = tuple(0 for _ in needs)
     notes: list[str] = []
 
     def measure(candidate: tuple[int, ...]) -> tuple[Decimal, Decimal]:
-        return budget.measure([m for m, _ in _build(needs, options, candidate)])
+        return budget.measure(_build(needs, options, able, candidate))
 
     current = measure(state)
     while current[0] > 0:
         moves = []
         for i, need in enumerate(needs):
             for j in range(state[i] + 1, len(options[need])):
-                moved = state[:i] + (j,) + state[i + 1:]
+                moved = (*state[:i], j, *state[i + 1:])
                 moves.append((measure(moved), i, j, moved))
         better = [move for move in moves if move[0][0] < current[0]]
         if not better:
             break
-        best = min(better, key=lambda move: (move[0], move[1], move[2]))
+        # The smallest shortfall; among equals the more preferred candidate, then the earlier need.
+        best = min(better, key=lambda move: (move[0][0], move[2], move[1]))
         swapped_need = needs[best[1]]
         old, new = options[swapped_need][state[best[1]]], options[swapped_need][best[2]]
         notes.append(f"Voor {swapped_need.label} is {new.name} gekozen in plaats van {old.name}, "
                      "omdat die beter in het budget past.")
         state, current = best[3], best[0]
-    chosen = _build(needs, options, state)
+    chosen = _build(needs, options, able, state)
     uncovered = tuple(n for n in needs if not options[n])
     for need in uncovered:
         notes.append(f"Er staat geen passende werkvorm in de catalogus voor {need.label} op schaal "
                      f"'{intake.scale.value}'. Kies zelf een aanpak of vul de catalogus aan.")
-    return Selection(methods=tuple((m, tuple(c)) for m, c in chosen), uncovered=uncovered, notes=tuple(notes))
+    covers = tuple((m, tuple(n.label for n in needs if m in able[n])) for m in chosen)
+    return Selection(methods=covers, uncovered=uncovered, notes=tuple(notes))

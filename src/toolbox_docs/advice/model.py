@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from toolbox_docs.forms.vocab import Level, ParticipationKind, Position, RobRung
 
@@ -16,7 +16,7 @@ from toolbox_docs.forms.vocab import Level, ParticipationKind, Position, RobRung
 CODE_VERSION = "advies-1"
 
 
-class Route(str, Enum):
+class Route(StrEnum):
     """Which frame the advice uses: the participatieladder, the ROB trap, or the uitdaagrecht."""
 
     LADDER = "participatieladder"
@@ -24,7 +24,7 @@ class Route(str, Enum):
     CHALLENGE = "uitdaagrecht"
 
 
-class Quadrant(str, Enum):
+class Quadrant(StrEnum):
     """Mendelow's grid of influence × interest (domain.md §6), by its Dutch name."""
 
     MANAGE_CLOSELY = "nauw betrekken"

@@ -192,7 +192,8 @@ def parse_rules(data: Mapping[str, Any]) -> Rules:
     margin = expectation.integer("marge", minimum=1)
     expectation.finish()
     reach = top.table("bereik")
-    reach_map = {scale: reach.integer(scale.value, minimum=1) for scale in Scale if _require(reach, scale.value)}
+    reach_map = {scale: reach.integer(scale.value, minimum=1)
+                 for scale in Scale if _require(reach, scale.value)}
     reach.finish()
     rules = Rules(
         version=version,

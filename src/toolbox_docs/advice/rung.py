@@ -17,7 +17,8 @@ from toolbox_docs.forms.vocab import InitiativeAsk, RobRung
 
 RUNG_MEANING: dict[RobRung, str] = {
     RobRung.LET_GO: "de gemeente laat inhoud en proces over aan de initiatiefnemers",
-    RobRung.FACILITATE: "de gemeente steunt met middelen zoals geld, ruimte of kennis, zonder de inhoud te sturen",
+    RobRung.FACILITATE: "de gemeente steunt met middelen zoals geld, ruimte of kennis, "
+                        "zonder de inhoud te sturen",
     RobRung.STIMULATE: "de gemeente moedigt actief aan dat de samenleving de taak oppakt",
     RobRung.DIRECT: "de gemeente verbindt de partijen en houdt de regie",
     RobRung.REGULATE: "de gemeente stelt regels en kaders en toetst daaraan",
@@ -79,7 +80,8 @@ def advise_rung(intake: Intake, rules: Rules) -> RungOutcome:
     if route is Route.CHALLENGE:
         reasons.append(
             "De initiatiefnemers doen een beroep op het uitdaagrecht: zij willen een taak van de gemeente "
-            "overnemen, omdat zij die beter of goedkoper denken te doen. Dat verzoek volgt een eigen procedure "
+            "overnemen, omdat zij die beter of goedkoper denken te doen. Dat verzoek volgt een eigen "
+            "procedure "
             "uit de participatieverordening: het verzoek ontvangen, toetsen aan de criteria, besluiten en de "
             "afspraken over de overname vastleggen."
         )
@@ -88,7 +90,8 @@ def advise_rung(intake: Intake, rules: Rules) -> RungOutcome:
                        "De gemeente kan daarom loslaten.")
     for text, minimum in found:
         reasons.append(f"{text}; daarvoor is minstens {minimum.value} nodig.")
-    if InitiativeAsk.RULES in intake.initiative_asks and rules.roles.by_ask[InitiativeAsk.RULES] is RobRung.REGULATE:
+    regulated = rules.roles.by_ask[InitiativeAsk.RULES] is RobRung.REGULATE
+    if InitiativeAsk.RULES in intake.initiative_asks and regulated:
         reasons.append("Voor regels of een vergunning toetst de gemeente aan haar regels. Dat is reguleren; "
                        "de rest van het initiatief blijft bij de initiatiefnemers.")
     reasons.append(
