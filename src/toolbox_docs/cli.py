@@ -7,6 +7,7 @@ a Dutch message and their exit code here, and only here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -182,3 +183,80 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
     if output is not None or fmt != "text":
         click.echo(summary.text(), err=True)
     ctx.exit(ExitCode.OK if summary.all_valid else ExitCode.PROBLEMS)
+
+
+# --- advise and process -------------------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _valid_intake(path: Path, settings: Settings) -> Any:
+    from toolbox_docs.batch import check_file
+    from toolbox_docs.reports import TextReporter
+
+    report = check_file(path, settings)
+    if not report.check.ok:
+        TextReporter(sys.stderr).add(report)
+        raise ProblemsFound(f"{path.name} is geen geldige intake; het advies is niet gemaakt.")
+    if report.check.kind != "intake":
+        raise ProblemsFound(f"{path.name} is een {report.check.kind}-werkboek; een advies hoort bij een intake.")
+    return report.check.record
+
+
+class ProblemsFound(ToolboxError):
+    exit_code = ExitCode.PROBLEMS
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Als JSON: niveau, redenen, waarschuwingen, aanpak, werkvormen, "
+              "uren en euro's, totalen, checklist en versies.")
+@click.pass_context
+def advise(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Toon het advies voor een ingevulde intake (leest alleen, schrijft niets)."""
+    from toolbox_docs.advice.advise import advise as make_advice
+    from toolbox_docs.advice.advise import load_advice_data
+    from toolbox_docs.advice.render_text import render_text
+    from toolbox_docs.advice.serialize import advice_to_json
+
+    settings = settings_for(ctx, file)
+    intake = _valid_intake(file, settings)
+    catalogue, rules, checklist = load_advice_data(settings)
+    result = make_advice(intake, settings=settings, catalogue=catalogue, rules=rules, checklist=checklist)
+    click.echo(advice_to_json(result) if as_json else render_text(result))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor de uitvoer. Standaard: naast het werkboek.")
+@click.option("--proposal-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Eigen college- of raadsvoorstel (.docx) als sjabloon voor het voorstel.")
+@click.pass_context
+def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_template: Path | None) -> None:
+    """Verwerk één werkboek zoals de dienst dat doet: controle, advies en documenten.
+
+    Afsluitcode 0 als alles geschreven is, 1 als het werkboek problemen heeft of iets is uitgesteld,
+    2 bij een systeemfout.
+    """
+    from toolbox_docs.pipeline import Outcome, Runtime, process_file
+
+    settings = settings_for(ctx, file)
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ToolboxError(f"kan de uitvoermap niet maken ({error.strerror}).", path=out_dir) from None
+    runtime = Runtime.open(settings)
+    try:
+        result = process_file(file, runtime, now=_now(), out_dir=out_dir, proposal_template=proposal_template)
+    finally:
+        runtime.close()
+    for line in result.lines():
+        click.echo(line)
+    codes = {Outcome.DONE: ExitCode.OK, Outcome.REJECTED: ExitCode.PROBLEMS, Outcome.IGNORED: ExitCode.PROBLEMS,
+             Outcome.DEFERRED: ExitCode.PROBLEMS, Outcome.FAILED: ExitCode.USAGE_OR_SYSTEM}
+    ctx.exit(codes[result.outcome])
+

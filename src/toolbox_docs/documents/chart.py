@@ -1,0 +1,108 @@
+"""The stakeholder chart: influence × interest, each party a numbered marker coloured by standpunt.
+
+Rendered with matplotlib (Agg, no screen) to PNG bytes. Parties on the same grid point are spread in a
+small circle so none hides another; names stay legible with 20, 50 or more parties because the chart
+shows numbers and a numbered list of names sits beside it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+# Colour and shape per standpunt: shape as well as colour, so the chart also reads in grey or for
+# people who do not see red and green apart. Colours are dark enough for white numbers on them.
+POSITION_STYLE = {
+    "voor": ("#2E7D32", "o", "voor"),
+    "neutraal": ("#616161", "s", "neutraal"),
+    "tegen": ("#C62828", "D", "tegen"),
+    "onbekend": ("#8D6E00", "h", "onbekend"),
+}
+WIDTH_IN = 6.3  # the width it is placed at in the documents (16 cm), so font sizes are real sizes
+CHART_IN = 4.3
+LINE_IN = 0.17
+NAME_COLUMNS = 2
+NAME_CHARS = 46
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    influence: int
+    interest: int
+    position: str
+
+
+def _spread(parties: Sequence[Party]) -> list[tuple[float, float]]:
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for index, party in enumerate(parties):
+        groups[(party.interest, party.influence)].append(index)
+    places: list[tuple[float, float]] = [(0.0, 0.0)] * len(parties)
+    for (x, y), members in groups.items():
+        if len(members) == 1:
+            places[members[0]] = (float(x), float(y))
+            continue
+        radius = min(0.38, 0.12 + 0.03 * len(members))
+        for k, index in enumerate(members):
+            angle = 2 * math.pi * k / len(members) + math.pi / 2
+            places[index] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+    return places
+
+
+def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title: str = "Stakeholderkaart"
+                      ) -> bytes:
+    """PNG bytes of the chart; deterministic for the same parties. ``threshold`` divides low from high."""
+    count = len(parties)
+    name_rows = math.ceil(count / NAME_COLUMNS) if count else 0
+    names_in = 0.3 + name_rows * LINE_IN
+    height = CHART_IN + names_in
+    figure = plt.figure(figsize=(WIDTH_IN, height), dpi=200)
+    try:
+        bottom = (names_in + 0.75) / height
+        axes = figure.add_axes((0.11, bottom, 0.62, (CHART_IN - 1.05) / height))
+        axes.set_xlim(0.4, 5.6)
+        axes.set_ylim(0.4, 5.6)
+        axes.set_xticks(range(1, 6))
+        axes.set_yticks(range(1, 6))
+        axes.tick_params(labelsize=8)
+        axes.set_xlabel("Belang (1 = klein, 5 = groot)", fontsize=8.5)
+        axes.set_ylabel("Invloed (1 = weinig, 5 = veel)", fontsize=8.5)
+        axes.set_title(title, fontsize=10)
+        axes.axhline(threshold, color="#BDBDBD", linewidth=1)
+        axes.axvline(threshold, color="#BDBDBD", linewidth=1)
+        low, high = (0.4 + threshold) / 2, (threshold + 5.6) / 2
+        for x, y, label in ((high, 5.45, "Nauw betrekken"), (low, 5.45, "Tevreden houden"),
+                            (high, 0.55, "Informeren en betrekken"), (low, 0.55, "Monitoren")):
+            axes.text(x, y, label, ha="center", va="center", fontsize=7, color="#616161", style="italic")
+        for number, (party, (x, y)) in enumerate(zip(parties, _spread(parties), strict=True), start=1):
+            colour, marker, _ = POSITION_STYLE.get(party.position, POSITION_STYLE["onbekend"])
+            axes.scatter([x], [y], s=150, c=colour, marker=marker, edgecolors="white", linewidths=0.8, zorder=3)
+            axes.text(x, y, str(number), ha="center", va="center", fontsize=6, color="white",
+                      fontweight="bold", zorder=4)
+        handles = [Line2D([], [], linestyle="", marker=m, markersize=7, color=c, label=t)
+                   for c, m, t in POSITION_STYLE.values()]
+        axes.legend(handles=handles, title="Standpunt", title_fontsize=8, fontsize=7.5, frameon=False,
+                    loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        names = [f"{n}. {p.name if len(p.name) <= NAME_CHARS else p.name[:NAME_CHARS - 1] + '…'}"
+                 for n, p in enumerate(parties, start=1)]
+        top = (names_in - 0.15) / height
+        for column in range(NAME_COLUMNS):
+            chunk = names[column * name_rows:(column + 1) * name_rows]
+            if chunk:
+                figure.text(0.04 + column * 0.48, top, "\n".join(chunk), va="top", ha="left", fontsize=7,
+                            linespacing=1.45)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)

@@ -1,0 +1,253 @@
+"""The wording of the documents: Jinja2 templates in ``templates/teksten/``, editable by an advisor.
+
+Templates are rendered in a sandbox with ``StrictUndefined`` and HTML autoescaping, so a value from an
+intake can never become markup. They produce a small, well-formed HTML subset that is parsed into
+blocks (``blocks.py``) for the Word writer:
+
+    <h1>…<h3>        heading, one to three levels below the section it is written into
+    <p>              paragraph; inside it <b>/<strong>, <i>/<em>, <br/>
+    <ul>/<ol> <li>   bullet or numbered list
+    <table>          rows <tr> of <th> (the header row) or <td>; <td class="num"> right-aligns a
+                     column; <tr class="totaal"> marks a total row; <caption> names the table
+    <img src="naam" alt="…" breedte="16"/>   a picture the document supplies (the stakeholder chart)
+
+Filters: ``euro``, ``uren``, ``getal``, ``datum`` (1 maart 2026), ``datum_kort`` (01-03-2026),
+``weken``, ``alineas`` (a text with line breaks as paragraphs), ``opsomming`` (a comma list in Dutch:
+"a, b en c"). Characters that XML cannot hold are removed from every value; ``None`` prints as nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, UndefinedError, meta
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
+
+from toolbox_docs import formatting
+from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
+from toolbox_docs.errors import SettingsError, ToolboxError
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
+
+
+def clean(text: str) -> str:
+    """Remove characters that cannot appear in XML 1.0 (control characters, lone surrogates)."""
+    return _XML_INVALID.sub("", text)
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, Enum):
+        return clean(str(value.value))
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, Decimal):
+        return formatting.hours(value)
+    if isinstance(value, dt.date):
+        return formatting.date_long(value)
+    if isinstance(value, str):
+        return clean(value)
+    return value
+
+
+def _paragraphs(text: str | None) -> Markup:
+    if not text:
+        return Markup("")
+    lines = [line.strip() for line in clean(str(text)).split("\n")]
+    return Markup("").join(Markup("<p>{}</p>").format(line) for line in lines if line)
+
+
+def _dutch_list(items: Iterable[Any]) -> str:
+    texts = [str(_finalize(item)) for item in items if item not in (None, "")]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return ", ".join(texts[:-1]) + " en " + texts[-1]
+
+
+def _environment(folder: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
+                               finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({
+        "euro": lambda v: formatting.euro(Decimal(v)),
+        "uren": lambda v: formatting.hours(Decimal(v)),
+        "getal": lambda v, decimals=0: formatting.number(Decimal(v), decimals=decimals),
+        "datum": formatting.date_long,
+        "datum_kort": formatting.date_short,
+        "weken": formatting.weeks,
+        "alineas": _paragraphs,
+        "opsomming": _dutch_list,
+    })
+    return env
+
+
+class Wording:
+    """The wording templates of one folder; ``render`` gives blocks or raises ``SettingsError``."""
+
+    def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise SettingsError("de map met teksten bestaat niet.", path=folder)
+        self.folder = folder
+        self.env = _environment(folder)
+
+    def _check_variables(self, name: str, context: Mapping[str, Any]) -> None:
+        assert self.env.loader is not None
+        source, _, _ = self.env.loader.get_source(self.env, name)
+        undeclared = meta.find_undeclared_variables(self.env.parse(source))
+        unknown = sorted(undeclared - set(context) - set(self.env.globals))
+        if unknown:
+            raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. Beschikbaar: "
+                                f"{', '.join(sorted(context))}.", path=self.folder / name)
+
+    def render(self, name: str, context: Mapping[str, Any]) -> tuple[Block, ...]:
+        try:
+            self._check_variables(name, context)
+            html = self.env.get_template(name).render(**context)
+        except TemplateNotFound:
+            raise SettingsError("deze tekst ontbreekt.", path=self.folder / name) from None
+        except SecurityError as error:
+            raise SettingsError(f"de tekst probeert iets wat niet mag ({error}).", path=self.folder / name) \
+                from None
+        except UndefinedError as error:
+            raise SettingsError(f"de tekst gebruikt iets wat niet bestaat ({error.message}).",
+                                path=self.folder / name) from None
+        except TemplateError as error:
+            line = getattr(error, "lineno", None)
+            where = f" (regel {line})" if line else ""
+            raise SettingsError(f"fout in de tekst{where}: {error.message}.", path=self.folder / name) from None
+        except ToolboxError:
+            raise
+        except (ValueError, TypeError, ArithmeticError) as error:
+            raise SettingsError(f"de tekst kon niet worden gemaakt ({error}).", path=self.folder / name) from None
+        try:
+            return parse_blocks(html)
+        except ValueError as error:
+            raise SettingsError(f"de tekst geeft geen geldige opmaak: {error}.", path=self.folder / name) \
+                from None
+
+
+# --- the HTML subset -> blocks ------------------------------------------------------------------
+
+
+def parse_blocks(html: str) -> tuple[Block, ...]:
+    """Blocks from the HTML subset the wording templates produce; raises ValueError on anything else."""
+    try:
+        root = SafeET.fromstring(f"<doc>{html}</doc>".encode(), forbid_dtd=True)
+    except (ParseError, DefusedXmlException) as error:
+        raise ValueError(f"geen geldige opmaak ({error}); gebruik &amp;#160; in plaats van &amp;nbsp;") \
+            from None
+    blocks: list[Block] = []
+    if root.text and root.text.strip():
+        blocks.append(Paragraph.of(_collapse(root.text).strip()))
+    for element in root:
+        blocks.extend(_block(element))
+        if element.tail and element.tail.strip():
+            blocks.append(Paragraph.of(_collapse(element.tail).strip()))
+    return tuple(b for b in blocks if not (isinstance(b, Paragraph) and not b.text.strip()))
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text)
+
+
+def _block(element: Element) -> list[Block]:
+    tag = element.tag.lower()
+    if tag in ("h1", "h2", "h3"):
+        return [Heading(_collapse("".join(element.itertext())).strip(), int(tag[1]))]
+    if tag == "p":
+        return [Paragraph(_runs(element))]
+    if tag in ("ul", "ol"):
+        items = tuple(_runs(li) for li in element if li.tag.lower() == "li")
+        return [BulletList(tuple(i for i in items if "".join(r.text for r in i).strip()), ordered=tag == "ol")]
+    if tag == "table":
+        return [_table(element)]
+    if tag == "img":
+        src, alt = element.get("src"), element.get("alt")
+        if not src or not alt:
+            raise ValueError("<img> heeft src en alt nodig (alt is de beschrijving voor schermlezers)")
+        return [Image(src, alt, float(element.get("breedte", "16")))]
+    raise ValueError(f"onbekend element <{element.tag}>")
+
+
+def _runs(element: Element, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
+    runs: list[Run] = []
+
+    def add(text: str | None, b: bool, i: bool) -> None:
+        if text:
+            runs.append(Run(_collapse(text), b, i))
+
+    add(element.text, bold, italic)
+    for child in element:
+        tag = child.tag.lower()
+        if tag in ("b", "strong"):
+            runs.extend(_runs(child, True, italic))
+        elif tag in ("i", "em"):
+            runs.extend(_runs(child, bold, True))
+        elif tag == "br":
+            runs.append(Run("\n", bold, italic))
+        else:
+            raise ValueError(f"<{child.tag}> mag niet binnen een alinea of lijstpunt staan")
+        add(child.tail, bold, italic)
+    return _trim(runs)
+
+
+def _trim(runs: list[Run]) -> tuple[Run, ...]:
+    merged: list[Run] = []
+    for run in runs:
+        if merged and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic):
+            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic)
+        else:
+            merged.append(run)
+    if merged:
+        merged[0] = Run(merged[0].text.lstrip(" "), merged[0].bold, merged[0].italic)
+        merged[-1] = Run(merged[-1].text.rstrip(" "), merged[-1].bold, merged[-1].italic)
+    merged = [Run(r.text.replace(" \n", "\n").replace("\n ", "\n"), r.bold, r.italic) for r in merged]
+    return tuple(r for r in merged if r.text)
+
+
+def _table(element: Element) -> Table:
+    header: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = []
+    numeric: list[bool] = []
+    total = False
+    caption = ""
+    for row in element.iter():
+        tag = row.tag.lower()
+        if tag == "caption":
+            caption = _collapse("".join(row.itertext())).strip()
+        if tag != "tr":
+            continue
+        cells = [c for c in row if c.tag.lower() in ("th", "td")]
+        texts = tuple(_collapse("".join(c.itertext())).strip() for c in cells)
+        if not header and all(c.tag.lower() == "th" for c in cells):
+            header = texts
+            continue
+        for index, cell in enumerate(cells):
+            while len(numeric) <= index:
+                numeric.append(False)
+            if "num" in (cell.get("class") or "").split():
+                numeric[index] = True
+        rows.append(texts)
+        total = "totaal" in (row.get("class") or "").split()
+    if not header:
+        raise ValueError("een <table> heeft een kopregel met <th>-cellen nodig")
+    width = len(header)
+    if any(len(r) != width for r in rows):
+        raise ValueError("alle regels van een tabel moeten evenveel cellen hebben als de kopregel")
+    return Table(header, tuple(rows), tuple(numeric[:width] + [False] * (width - len(numeric))), total, caption)
+
+

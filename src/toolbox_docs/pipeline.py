@@ -1,0 +1,301 @@
+"""The one pipeline: a workbook in, its outputs beside it. Used by ``process``, the watcher and the demo.
+
+``process_file`` reads a private copy, recognises and validates the workbook, and then:
+- an intake: computes the advice, writes the paragraph into the proposal(s), the participatieplan
+  and (once) the pre-filled evaluation workbook, registers the project, and removes an old feedback file;
+- an evaluation: writes the evaluation report, moves the project to 'afgerond' in the register and,
+  while the decision is still to be taken, adds what came out of participation to the paragraph;
+- a workbook with problems: writes the Dutch feedback file and nothing else;
+- a workbook that is not ours, or our own untouched output: nothing.
+
+Outcomes are values (``Outcome``), recorded in the ledger; only the unexpected raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from toolbox_docs.advice.advise import advise, load_advice_data
+from toolbox_docs.advice.catalogue import Catalogue
+from toolbox_docs.advice.checklist import Checklist
+from toolbox_docs.advice.model import Advice
+from toolbox_docs.advice.rules import Rules
+from toolbox_docs.documents.chart import Party, stakeholder_chart
+from toolbox_docs.documents.context import paragraph_context, plan_context, report_context
+from toolbox_docs.documents.docx_writer import build_document
+from toolbox_docs.documents.wording import Wording
+from toolbox_docs.errors import DocumentError, SettingsError, ToolboxError, WorkbookError
+from toolbox_docs.evaluation import verdict
+from toolbox_docs.feedback import feedback_text
+from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, Check, check_with_settings, refusal
+from toolbox_docs.forms.records import Evaluation, Intake
+from toolbox_docs.forms.schema import EVALUATION, EVALUATION_SCHEMA
+from toolbox_docs.forms.validate import Problem
+from toolbox_docs.forms.xlsx_template import build_workbook
+from toolbox_docs.fsio import WriteError, read_private_copy, sha256
+from toolbox_docs.outputs import evaluation_workbook_path, feedback_path, plan_path, report_path
+from toolbox_docs.proposals import write_paragraph
+from toolbox_docs.publish import Action, Did, content_digest, publish, remove_if_present
+from toolbox_docs.register import FINISHED, Project, Register
+from toolbox_docs.settings import Settings
+from toolbox_docs.state import State
+
+
+class Outcome(str, Enum):
+    DONE = "verwerkt"
+    REJECTED = "afgekeurd"
+    IGNORED = "genegeerd"
+    DEFERRED = "uitgesteld"
+    FAILED = "mislukt"
+
+    @property
+    def final(self) -> bool:
+        """Whether the same content needs no further attempt (deferred and failed are retried)."""
+        return self in (Outcome.DONE, Outcome.REJECTED, Outcome.IGNORED)
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    path: Path
+    outcome: Outcome
+    kind: str | None = None
+    sha256: str | None = None
+    actions: tuple[Action, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    message: str = ""
+    advice: Advice | None = None
+    project_id: str | None = None
+
+    @property
+    def written(self) -> tuple[Path, ...]:
+        return tuple(a.path for a in self.actions if a.did in (Did.CREATED, Did.UPDATED))
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return tuple(a.path for a in self.actions if a.did is not Did.REMOVED)
+
+    def lines(self) -> list[str]:
+        """A Dutch summary for people."""
+        head = f"{self.path}: {self.outcome.value}"
+        if self.message:
+            head += f" — {self.message}"
+        lines = [head]
+        lines += [f"  {action.line()}" for action in self.actions]
+        lines += [f"  - {p.severity} ({p.place()}): {p.message}" if p.place() else f"  - {p.severity}: {p.message}"
+                  for p in self.problems]
+        return lines
+
+
+@dataclass
+class Runtime:
+    """What the pipeline needs, loaded once: settings, state, advice data and wording."""
+
+    settings: Settings
+    state: State
+    catalogue: Catalogue
+    rules: Rules
+    checklist: Checklist
+    wording: Wording
+    register: Register
+    on_register_change: Callable[[], None] | None = None
+    roots: tuple[Path, ...] = field(default=())
+
+    @classmethod
+    def open(cls, settings: Settings, *, roots: tuple[Path, ...] = ()) -> Runtime:
+        catalogue, rules, checklist = load_advice_data(settings)
+        wording = Wording(settings.wording_dir)
+        state = State(settings.state_db)
+        return cls(settings, state, catalogue, rules, checklist, wording, Register(state), roots=roots)
+
+    def close(self) -> None:
+        self.state.close()
+
+    def advise(self, intake: Intake) -> Advice:
+        return advise(intake, settings=self.settings, catalogue=self.catalogue, rules=self.rules,
+                      checklist=self.checklist)
+
+    def root_of(self, path: Path) -> Path | None:
+        resolved = path.resolve()
+        for root in self.roots:
+            if resolved.is_relative_to(root.resolve()):
+                return root
+        return None
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.isoformat(timespec="seconds")
+
+
+def _finish(runtime: Runtime, result: ProcessResult, now: dt.datetime) -> ProcessResult:
+    if result.sha256 is not None:
+        runtime.state.record(result.path, sha256=result.sha256, outcome=result.outcome.value, kind=result.kind,
+                             at=_stamp(now), outputs=result.outputs, message=result.message)
+    return result
+
+
+def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None = None,
+                 proposal_template: Path | None = None) -> ProcessResult:
+    """One workbook through validation, advice and documents. Never raises for a bad input file."""
+    settings = runtime.settings
+    try:
+        data = read_private_copy(path, max_bytes=settings.limits.max_file_bytes)
+    except WorkbookError as error:
+        if error.code == "gone":
+            return ProcessResult(path, Outcome.IGNORED, message="het bestand bestaat niet meer")
+        if error.code in ("no-access", "read-failed", "not-a-file"):
+            return ProcessResult(path, Outcome.FAILED, message=error.message)
+        data = b""
+        return _finish(runtime, _rejected(path, refusal(error), runtime, now, out_dir, sha256(data)), now)
+    digest = sha256(data)
+    if runtime.state.written_digest(path) == content_digest(data):
+        return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
+                                              message="eigen uitvoer van de toolbox, nog niet ingevuld"), now)
+    check = check_with_settings(data, settings)
+    if check.status == NOT_OURS_STATUS:
+        return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
+                                              message="geen werkboek van de toolbox"), now)
+    if check.status in (INVALID, UNREADABLE):
+        return _finish(runtime, _rejected(path, check, runtime, now, out_dir, digest), now)
+    try:
+        if check.kind == EVALUATION:
+            result = _evaluation(path, check, runtime, now=now, out_dir=out_dir, digest=digest)
+        else:
+            result = _intake(path, check, runtime, now=now, out_dir=out_dir, digest=digest,
+                             proposal_template=proposal_template)
+    except WriteError as error:
+        result = ProcessResult(path, Outcome.FAILED, check.kind, digest, message=str(error))
+    except (DocumentError, SettingsError) as error:
+        result = ProcessResult(path, Outcome.FAILED, check.kind, digest, message=str(error))
+    return _finish(runtime, result, now)
+
+
+def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
+              digest: str) -> ProcessResult:
+    target = feedback_path(path, out_dir)
+    text = feedback_text(path.name, check.problems, now=now, unreadable=check.status == UNREADABLE)
+    try:
+        action = publish(target, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path, now=now)
+    except WriteError as error:
+        return ProcessResult(path, Outcome.FAILED, check.kind, digest, problems=check.problems,
+                             message=f"feedback kon niet geschreven worden: {error}")
+    errors = sum(1 for p in check.problems if p.is_error)
+    return ProcessResult(path, Outcome.REJECTED, check.kind, digest, (action,), check.problems,
+                         message=f"{errors} probleem/problemen; zie {target.name}")
+
+
+def _outcome(actions: list[Action]) -> Outcome:
+    return Outcome.DEFERRED if any(a.did is Did.DEFERRED for a in actions) else Outcome.DONE
+
+
+def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
+    """What the paragraph says about the outcome, while the decision is still to be taken."""
+    if project is None or project.status != FINISHED or not project.extra.get("outcome") \
+            or project.extra.get("decision_taken"):
+        return None
+    return {"outcome": project.extra["outcome"], "achieved_level": project.actual_level,
+            "support": project.support, "verdict": project.verdict}
+
+
+def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None, digest: str,
+            proposal_template: Path | None) -> ProcessResult:
+    intake: Intake = check.record
+    settings = runtime.settings
+    advice = runtime.advise(intake)
+    folder = out_dir if out_dir is not None else path.parent
+    project = runtime.register.upsert_intake(path, intake, advice, root=runtime.root_of(path), now=now)
+    actions: list[Action] = []
+    paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
+        intake, advice, organisation=settings.organisation, outcome=_evaluation_summary(project)))
+    run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
+                          settings=settings, state=runtime.state, now=now, template=proposal_template)
+    actions += run.actions
+    warnings = tuple(p for p in check.problems if not p.is_error)
+    chart = stakeholder_chart([Party(s.name, s.influence, s.interest, s.position.value)
+                               for s in intake.stakeholders], threshold=runtime.rules.high_from - 0.5)
+    plan_blocks = runtime.wording.render("participatieplan.html.j2", plan_context(
+        intake, advice, organisation=settings.organisation, form_warnings=warnings))
+    plan = build_document(plan_blocks, limits=settings.limits, images={"stakeholderkaart": chart},
+                          title=f"Participatieplan {intake.project_name}")
+    actions.append(publish(plan_path(path, out_dir), plan, state=runtime.state, source=path, now=now))
+    evaluation_workbook = build_workbook(
+        EVALUATION_SCHEMA, {**settings.lists, "methods": tuple(m.name for m in runtime.catalogue.methods)},
+        values=_evaluation_prefill(project.project_id, intake, advice),
+        rows=[{"method": m.name} for m in advice.methods[:EVALUATION_SCHEMA.table.rows]],
+        title=f"Evaluatie participatie {intake.project_name}")
+    actions.append(publish(evaluation_workbook_path(path, out_dir), evaluation_workbook, state=runtime.state,
+                           source=path, now=now, once=True))
+    removed = remove_if_present(feedback_path(path, out_dir))
+    if removed is not None:
+        actions.append(removed)
+    if runtime.on_register_change is not None:
+        runtime.on_register_change()
+    problems = warnings + tuple(Problem("proposal", "waarschuwing", text) for text in run.problems)
+    return ProcessResult(path, _outcome(actions), check.kind, digest, tuple(actions), problems,
+                         message=f"advies: {advice.outcome}", advice=advice, project_id=project.project_id)
+
+
+def _evaluation_prefill(project_id: str, intake: Intake, advice: Advice) -> dict[str, Any]:
+    return {
+        "project_id": project_id,
+        "project_name": intake.project_name,
+        "participation_kind": intake.participation_kind,
+        "trekker_name": intake.trekker_name,
+        "trekker_email": intake.trekker_email,
+        "planned_level": advice.outcome,
+        "planned_methods": "; ".join(m.name for m in advice.methods),
+        "planned_hours": advice.totals.hours,
+        "planned_euros": advice.totals.euros,
+        "participation_start": intake.participation_start,
+        "participation_end": intake.participation_end,
+    }
+
+
+def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None,
+                digest: str) -> ProcessResult:
+    evaluation: Evaluation = check.record
+    settings = runtime.settings
+    judged = verdict(evaluation)
+    blocks = runtime.wording.render("evaluatieverslag.html.j2",
+                                    report_context(evaluation, organisation=settings.organisation))
+    report = build_document(blocks, limits=settings.limits, title=f"Evaluatie participatie {evaluation.project_name}")
+    actions = [publish(report_path(path, out_dir), report, state=runtime.state, source=path, now=now)]
+    problems = list(p for p in check.problems if not p.is_error)
+    project = runtime.register.complete(evaluation, judged, now=now)
+    if project is None:
+        problems.append(Problem("unknown-project", "waarschuwing",
+                                f"Projectnummer '{evaluation.project_id}' staat niet in het projectenregister; het "
+                                "verslag is gemaakt, maar het register is niet bijgewerkt."))
+    elif not evaluation.decision_taken:
+        actions += _update_paragraph_after_evaluation(project, runtime, now=now)
+    removed = remove_if_present(feedback_path(path, out_dir))
+    if removed is not None:
+        actions.append(removed)
+    if runtime.on_register_change is not None:
+        runtime.on_register_change()
+    return ProcessResult(path, _outcome(actions), check.kind, digest, tuple(actions), tuple(problems),
+                         message=f"oordeel: {judged.value}", project_id=evaluation.project_id)
+
+
+def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, now: dt.datetime) -> list[Action]:
+    """Re-render the paragraph with what came out, into the proposals beside the project's intake."""
+    intake_path = Path(project.intake_path)
+    try:
+        data = read_private_copy(intake_path, max_bytes=runtime.settings.limits.max_file_bytes)
+    except ToolboxError:
+        return [Action(intake_path, Did.SKIPPED, "de intake is niet meer te lezen; de paragraaf is niet bijgewerkt")]
+    check = check_with_settings(data, runtime.settings)
+    if not check.ok or check.kind != "intake":
+        return [Action(intake_path, Did.SKIPPED, "de intake is niet meer geldig; de paragraaf is niet bijgewerkt")]
+    intake: Intake = check.record
+    advice = runtime.advise(intake)
+    blocks = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
+        intake, advice, organisation=runtime.settings.organisation, outcome=_evaluation_summary(project)))
+    run = write_paragraph(intake_path.parent, blocks, source=intake_path, proposal_kind=intake.proposal_kind.value,
+                          settings=runtime.settings, state=runtime.state, now=now, create=False)
+    return list(run.actions)
+

@@ -1,0 +1,189 @@
+"""The embedded state: one SQLite database with versioned schema migrations.
+
+Holds the ledger (which content version of which input was processed, with what outcome and outputs),
+the digests of the outputs we wrote (to notice a person's edits before replacing a file), the project
+register and the reminders sent. The only module that imports ``sqlite3``; other modules call its
+methods. The location is the setting ``[dienst] statusbestand`` (default: a local folder, because
+SQLite's locking is unreliable on network shares).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolbox_docs.errors import StateError
+
+# Each migration moves the schema one version up; never edit one that has shipped, add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the ledger and the digests of written outputs
+    """
+    CREATE TABLE ledger (
+        path TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        kind TEXT,
+        processed_at TEXT NOT NULL,
+        outputs TEXT NOT NULL DEFAULT '[]',
+        message TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE outputs (
+        path TEXT PRIMARY KEY,
+        digest TEXT NOT NULL,
+        source TEXT NOT NULL,
+        written_at TEXT NOT NULL
+    );
+    """,
+    # 2: the project register and the reminders sent
+    """
+    CREATE TABLE projects (
+        project_id TEXT PRIMARY KEY,
+        intake_path TEXT NOT NULL UNIQUE,
+        root TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'lopend',
+        data TEXT NOT NULL,
+        evaluation TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE reminders (
+        project_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        due TEXT NOT NULL,
+        sent_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (project_id, kind, due)
+    );
+    """,
+)
+
+
+def path_key(path: Path) -> str:
+    """The ledger key of a file: absolute, normalised (case-folded where the file system is)."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    path: str
+    sha256: str
+    outcome: str
+    kind: str | None
+    processed_at: str
+    outputs: tuple[str, ...]
+    message: str
+
+
+class State:
+    """A connection to the state database; safe to share between the threads of one process."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self._lock = threading.RLock()
+        try:
+            location.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(location), timeout=30, check_same_thread=False,
+                                       isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._migrate()
+        except (sqlite3.Error, OSError) as error:
+            raise StateError(f"de statusdatabase kan niet worden geopend of bijgewerkt ({error}). Controleer "
+                             "de instelling [dienst] statusbestand en de rechten op die map.",
+                             path=location) from None
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StateError(f"de statusdatabase is van een nieuwere versie ({version}) dan deze toolbox kent "
+                             f"({len(MIGRATIONS)}). Werk de toolbox bij.", path=self.location)
+        for number in range(version, len(MIGRATIONS)):
+            with self.transaction() as db:
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return list(self._db.execute(sql, parameters).fetchall())
+            except sqlite3.Error as error:
+                raise StateError(f"de statusdatabase gaf een fout ({error}).", path=self.location) from None
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
+        with self._lock:
+            try:
+                with self.transaction() as db:
+                    db.execute(sql, parameters)
+            except sqlite3.Error as error:
+                raise StateError(f"de statusdatabase gaf een fout ({error}).", path=self.location) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- ledger ---------------------------------------------------------------------------------
+
+    def ledger_entry(self, path: Path) -> LedgerEntry | None:
+        rows = self.query("SELECT path, sha256, outcome, kind, processed_at, outputs, message FROM ledger "
+                          "WHERE path = ?", (path_key(path),))
+        if not rows:
+            return None
+        p, sha, outcome, kind, at, outputs, message = rows[0]
+        return LedgerEntry(p, sha, outcome, kind, at, tuple(json.loads(outputs)), message)
+
+    def record(self, path: Path, *, sha256: str, outcome: str, kind: str | None, at: str,
+               outputs: Sequence[Path], message: str = "") -> None:
+        self.execute(
+            "INSERT INTO ledger(path, sha256, outcome, kind, processed_at, outputs, message) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, "
+            "outcome=excluded.outcome, kind=excluded.kind, processed_at=excluded.processed_at, "
+            "outputs=excluded.outputs, message=excluded.message",
+            (path_key(path), sha256, outcome, kind, at, json.dumps([str(p) for p in outputs]), message))
+
+    def forget(self, path: Path) -> None:
+        self.execute("DELETE FROM ledger WHERE path = ?", (path_key(path),))
+
+    def ledger(self) -> list[LedgerEntry]:
+        rows = self.query("SELECT path, sha256, outcome, kind, processed_at, outputs, message FROM ledger "
+                          "ORDER BY processed_at")
+        return [LedgerEntry(p, s, o, k, a, tuple(json.loads(out)), m) for p, s, o, k, a, out, m in rows]
+
+    # --- outputs we wrote -----------------------------------------------------------------------
+
+    def written_digest(self, path: Path) -> str | None:
+        rows = self.query("SELECT digest FROM outputs WHERE path = ?", (path_key(path),))
+        return str(rows[0][0]) if rows else None
+
+    def remember_output(self, path: Path, *, digest: str, source: Path, at: str) -> None:
+        self.execute(
+            "INSERT INTO outputs(path, digest, source, written_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET digest=excluded.digest, source=excluded.source, "
+            "written_at=excluded.written_at", (path_key(path), digest, path_key(source), at))
+
+    def is_our_output(self, path: Path) -> bool:
+        return bool(self.query("SELECT 1 FROM outputs WHERE path = ?", (path_key(path),)))
