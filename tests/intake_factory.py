@@ -324,7 +324,7 @@ def energy_cooperative_stimulate() -> Intake:
         project_description="Een energiecoöperatie wil zonnepanelen op daken van bewoners leggen.",
         initiator="Energiecoöperatie Welten", asks_money=True, asks_knowledge=True,
         public_interest=Magnitude.LARGE, initiative_risk=Intensity.LOW, scale=Scale.DISTRICT,
-        budget_euros=Decimal("1000"), budget_hours=Decimal("60"),
+        budget_euros=Decimal("1500"), budget_hours=Decimal("60"),
         stakeholders=(party("Energiecoöperatie Welten", "maatschappelijke organisaties", 2, 5, "voor"),),
     )
 
@@ -361,3 +361,14 @@ SCENARIOS = {
     "energiecooperatie-stimuleren": energy_cooperative_stimulate,
     "zorgnetwerk-regisseren": care_network_direct,
 }
+
+
+# --- running the advice on the shipped data ---------------------------------------------------------
+
+
+def shipped_data() -> tuple[Any, Any, Any]:
+    """The catalogue, rules and checklist shipped in ``templates/`` (read once per call)."""
+    from toolbox_docs.advice import load_advice_data
+    from toolbox_docs.settings import Settings
+
+    return load_advice_data(Settings())

@@ -84,18 +84,19 @@ def _serves(method: Method, need: Need, *, level: Level | None, rung: RobRung | 
         return participates and need.rung in method.rungs and not method.challenge_right
     if need.kind is NeedKind.CHALLENGE:
         return method.challenge_right
-    # A target group or category is reached by an informing method, or by taking part at or below the advice.
+    # A target group must be able to take part where the plan asks for input; a category must be reached.
     if need.kind is NeedKind.TARGET_GROUP and need.group not in method.target_groups:
         return False
     if need.kind is NeedKind.CATEGORY and not method.reaches_category(need.category or ""):
         return False
-    if Role.INFORM in method.roles or (need.kind is NeedKind.CATEGORY and Role.COORDINATE in method.roles):
+    informs = Role.INFORM in method.roles
+    if need.kind is NeedKind.CATEGORY and (informs or Role.COORDINATE in method.roles):
         return True
-    if not participates:
-        return False
+    if level is Level.INFORM:
+        return informs
     if level is not None:
-        return any(Level.INFORM.rank < m.rank <= level.rank for m in method.levels)
-    return rung is not None and any(r.rank <= rung.rank for r in method.rungs)
+        return participates and any(Level.INFORM.rank < m.rank <= level.rank for m in method.levels)
+    return informs or (participates and rung is not None and any(r.rank <= rung.rank for r in method.rungs))
 
 
 def fits(method: Method, *, scale: Scale, reach: int) -> bool:
@@ -113,10 +114,19 @@ def candidates(
         fitting = [m for m in serving if intake.scale in m.scales]
     wanted = set(intake.target_groups)
 
-    def rank(method: Method) -> tuple[int, int, int]:
-        # For a level: methods made for it (lowest level = the level) before those that stretch up to it.
-        stretch = need.level.rank - min(lv.rank for lv in method.levels) if need.level is not None else 0
-        return -len(wanted & set(method.target_groups)), stretch, catalogue.position(method)
+    def rank(method: Method) -> tuple[int, int, int, int]:
+        # 1. methods that also reach more of the intake's target groups; 2. among those, methods made
+        # for those groups rather than for many others; 3. for a level or rung, methods made for it
+        # (their lowest level or rung is the one needed) before those that stretch up to it; 4. order
+        # in the catalogue.
+        served = len(wanted & set(method.target_groups))
+        others = len(method.target_groups) - served if served else 0
+        stretch = 0
+        if need.level is not None:
+            stretch = need.level.rank - min(lv.rank for lv in method.levels)
+        elif need.rung is not None:
+            stretch = need.rung.rank - min(r.rank for r in method.rungs)
+        return -served, others, stretch, catalogue.position(method)
 
     return tuple(sorted(fitting, key=rank))
 

@@ -1,0 +1,109 @@
+"""Same intake, same bytes; versions recorded; data files from settings change the totals exactly."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from intake_factory import SCENARIOS, shipped_data
+from toolbox_docs.advice import CODE_VERSION, advice_to_json, advise, load_advice_data, render_text
+from toolbox_docs.resources import templates_dir
+from toolbox_docs.settings import Settings
+
+CATALOGUE, RULES, CHECKLIST = shipped_data()
+
+
+def json_for(name: str, settings: Settings | None = None) -> str:
+    settings = settings or Settings()
+    data = load_advice_data(settings)
+    advice = advise(SCENARIOS[name](), settings=settings, catalogue=data[0], rules=data[1], checklist=data[2])
+    return advice_to_json(advice)
+
+
+def test_same_intake_gives_byte_identical_json() -> None:
+    for name, build in SCENARIOS.items():
+        first = advise(build(), settings=Settings(), catalogue=CATALOGUE, rules=RULES, checklist=CHECKLIST)
+        again = advise(
+            dataclasses.replace(build()),
+            settings=Settings(),
+            catalogue=CATALOGUE,
+            rules=RULES,
+            checklist=CHECKLIST,
+        )
+        assert advice_to_json(first).encode() == advice_to_json(again).encode(), name
+    # and from freshly loaded data files
+    assert json_for("groenplan-tegengestelde-partijen") == json_for("groenplan-tegengestelde-partijen")
+
+
+def test_json_records_versions_and_keeps_decimals_exact() -> None:
+    data = json.loads(json_for("speeltuin-een-straat"))
+    assert data["versions"] == {
+        "catalogue": "2025.1",
+        "rules": "2025.1",
+        "checklist": "2025.1",
+        "code": CODE_VERSION,
+    }
+    assert data["level"] == "adviseren" and data["outcome"] == "adviseren"
+    assert data["totals"]["euros"] == "4199.00"
+    assert data["hourly_rate"] == "85.00"
+    assert data["budget"]["fits"] is True
+    assert [m["id"] for m in data["methods"]] == [
+        "huis-aan-huisbrief",
+        "meedenkgroep",
+        "terugkoppelingsbrief",
+    ]
+    text = json_for("speeltuin-een-straat")
+    assert list(json.loads(text)) == sorted(json.loads(text))
+
+
+def test_render_text_is_readable_dutch() -> None:
+    advice = advise(
+        SCENARIOS["huisvestingsverordening-stad"](),
+        settings=Settings(),
+        catalogue=CATALOGUE,
+        rules=RULES,
+        checklist=CHECKLIST,
+    )
+    text = render_text(advice)
+    assert "Advies: raadplegen" in text
+    assert (
+        "De ruimte voor invloed is 'beperkt'; daarom is raadplegen het hoogste niveau dat eerlijk is." in text
+    )
+    assert "€ 4.760,00" in text
+    assert "(klacht 1, 5; veld: Ruimte voor invloed)" in text
+    assert "[ ] De gemeente belooft geen invloed" in text
+    assert "Versies: werkvormen 2025.1" in text
+
+
+def test_changed_hours_and_tariff_change_the_totals_exactly(tmp_path: Path) -> None:
+    text = (templates_dir() / "werkvormen.toml").read_text(encoding="utf-8")
+    block = text.index('id = "huis-aan-huisbrief"')
+    head, tail = text[:block], text[block:]
+    tail = re.sub(r"voorbereiding_uren = 6\n", "voorbereiding_uren = 10\n", tail, count=1)
+    tail = tail.replace('versie = "2025.1"', 'versie = "2025.1-test"')
+    head = head.replace('versie = "2025.1"', 'versie = "2025.1-test"')
+    (tmp_path / "werkvormen.toml").write_text(head + tail, encoding="utf-8")
+
+    base = json.loads(json_for("speeltuin-een-straat"))
+    rate_only = json.loads(json_for("speeltuin-een-straat", Settings(hourly_rate=Decimal("100.00"))))
+    both = json.loads(
+        json_for(
+            "speeltuin-een-straat",
+            Settings(hourly_rate=Decimal("100.00"), catalogue_path=tmp_path / "werkvormen.toml"),
+        )
+    )
+    # 42 h × € 85 + € 629 external; 42 h × € 100 + € 629; (42 + 4) h × € 100 + € 629.
+    assert (base["totals"]["hours"], base["totals"]["euros"]) == ("42", "4199.00")
+    assert (rate_only["totals"]["hours"], rate_only["totals"]["euros"]) == ("42", "4829.00")
+    assert (both["totals"]["hours"], both["totals"]["euros"]) == ("46", "5229.00")
+    letter = both["methods"][0]  # (10 + 2) h × € 100 + € 150 + 60 × € 0,90
+    assert (letter["id"], letter["preparation_hours"], letter["euros"]) == (
+        "huis-aan-huisbrief",
+        "10",
+        "1404.00",
+    )
+    assert both["versions"]["catalogue"] == "2025.1-test"
+    assert both["totals"]["external_euros"] == base["totals"]["external_euros"] == "629.00"
