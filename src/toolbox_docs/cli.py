@@ -260,3 +260,108 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
              Outcome.DEFERRED: ExitCode.PROBLEMS, Outcome.FAILED: ExitCode.USAGE_OR_SYSTEM}
     ctx.exit(codes[result.outcome])
 
+
+# --- the service ----------------------------------------------------------------------------------
+
+
+def _setup_logging(level: int, log_file: Path | None) -> None:
+    import logging
+
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as error:
+            raise ToolboxError(f"kan het logbestand niet openen ({error.strerror}).", path=log_file) from None
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(message)s", handlers=handlers,
+                        force=True)
+
+
+@main.command()
+@click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--once", is_flag=True, help="Verwerk wat klaarstaat en stop (voor cron en tests).")
+@click.option("--polling", is_flag=True, help="Kijk periodiek in plaats van op meldingen te wachten "
+              "(voor netwerkschijven).")
+@click.option("--interval", type=click.FloatRange(min=0.1), help="Seconden tussen twee keer kijken bij --polling "
+              "(standaard [dienst] polling_seconden).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Schrijf het logboek ook naar "
+              "dit bestand.")
+@click.option("--verbose", "-v", is_flag=True, help="Meer details in het logboek.")
+@click.pass_context
+def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, interval: float | None,
+          log_file: Path | None, verbose: bool) -> None:
+    """Bewaak mappen op de gedeelde schijf en verwerk elk opgeslagen werkboek (de dienst).
+
+    Instellingen komen uit --config, anders uit ROOT/toolbox.toml van de eerste map.
+    Stoppen met Ctrl-C of SIGTERM: het bestand in behandeling wordt eerst afgemaakt.
+    """
+    import logging
+
+    from toolbox_docs.service.service import Service
+
+    _setup_logging(logging.DEBUG if verbose else logging.INFO, log_file)
+    config: Path | None = ctx.obj.get("config")
+    settings = load_settings(config=config, root=None if config else roots[0])
+    service = Service(tuple(roots), settings, polling=polling, interval=interval, once=once)
+    code = service.run()
+    if once:
+        for result in service.results:
+            for line in result.lines or (f"{result.path}: {result.outcome} — {result.message}",):
+                click.echo(line)
+    ctx.exit(code)
+
+
+@main.command()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Bewaakte map, om zijn toolbox.toml te gebruiken.")
+@click.pass_context
+def status(ctx: click.Context, root: Path | None) -> None:
+    """Laat zien of de dienst draait en wat hij het laatst deed. Afsluitcode 0 als hij draait, anders 1."""
+    from toolbox_docs.service.status import is_alive, read_status, status_path
+
+    config: Path | None = ctx.obj.get("config")
+    settings = load_settings(config=config, root=root)
+    path = status_path(settings)
+    data = read_status(path)
+    if data is None:
+        click.echo(f"De dienst heeft nog geen status geschreven ({path}).")
+        ctx.exit(ExitCode.PROBLEMS)
+    alive = is_alive(data)
+    beat = dt.datetime.fromtimestamp(float(data.get("beat", 0))).strftime("%d-%m-%Y %H:%M:%S")
+    click.echo(f"Dienst: {'draait' if alive else 'draait niet'} (pid {data.get('pid')}, {data.get('host')}); "
+               f"laatste teken van leven {beat}.")
+    click.echo(f"Mappen: {', '.join(data.get('roots', []))}")
+    for missing in data.get("missing_roots", []):
+        click.echo(f"Niet bereikbaar: {missing}")
+    counts = data.get("counts") or {}
+    click.echo("Verwerkt: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nog niets")
+               + f"; wachtend: {data.get('pending', 0)}.")
+    last = data.get("last") or {}
+    if last:
+        click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({last.get('at')}) {last.get('message', '')}")
+    ctx.exit(ExitCode.OK if alive else ExitCode.PROBLEMS)
+
+
+@main.command()
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
+              help="Gebruik deze map in plaats van een tijdelijke (en laat hem staan).")
+@click.pass_context
+def demo(ctx: click.Context, keep: Path | None) -> None:
+    """Draai het uitgewerkte voorbeeld: kopie naar een tijdelijke map, één keer verwerken, uitvoer tonen."""
+    from toolbox_docs.demo import run_demo
+
+    code = run_demo(keep, echo=click.echo)
+    ctx.exit(code)
+
+
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def init(ctx: click.Context, root: Path) -> None:
+    """Richt een bewaakte map in: Sjablonen/, Projecten/ en een voorbeeld-toolbox.toml."""
+    from toolbox_docs.setup_root import init_root
+
+    settings = settings_for(ctx)
+    for line in init_root(root, settings):
+        click.echo(line)
+

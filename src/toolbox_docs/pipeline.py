@@ -140,8 +140,17 @@ def _finish(runtime: Runtime, result: ProcessResult, now: dt.datetime) -> Proces
 
 def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None = None,
                  proposal_template: Path | None = None) -> ProcessResult:
-    """One workbook through validation, advice and documents. Never raises for a bad input file."""
+    """One workbook through validation, advice and documents. Never raises for a bad input file.
+
+    Outputs go beside the workbook, or into ``out_dir``; without it, a configured ``[dienst] uitvoermap``
+    receives them in the same sub-folders as the workbook has under its watched root.
+    """
     settings = runtime.settings
+    if out_dir is None and settings.output_dir is not None:
+        root = runtime.root_of(path)
+        out_dir = settings.output_dir / path.parent.resolve().relative_to(root.resolve()) if root \
+            else settings.output_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
     try:
         data = read_private_copy(path, max_bytes=settings.limits.max_file_bytes)
     except WorkbookError as error:
@@ -159,6 +168,10 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
     if check.status == NOT_OURS_STATUS:
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
                                               message="geen werkboek van de toolbox"), now)
+    if check.filled == 0 and check.status != UNREADABLE:
+        # A blank template, or a prepared evaluation workbook nobody has filled in yet: nothing to say.
+        return _finish(runtime, ProcessResult(path, Outcome.IGNORED, check.kind, digest,
+                                              message="nog niet ingevuld"), now)
     if check.status in (INVALID, UNREADABLE):
         return _finish(runtime, _rejected(path, check, runtime, now, out_dir, digest), now)
     try:

@@ -36,6 +36,7 @@ class Check:
     version: int | None
     problems: tuple[Problem, ...]
     record: Any | None = None
+    filled: int = 0
 
     @property
     def ok(self) -> bool:
@@ -66,7 +67,7 @@ def check_workbook(data: bytes, *, lists: Mapping[str, tuple[str, ...]], limits:
         return refusal(error)
     result = validate_form(raw, lists=lists)
     status = VALID if result.ok else INVALID
-    return Check(status, result.kind, result.version, result.problems, result.record)
+    return Check(status, result.kind, result.version, result.problems, result.record, result.filled)
 
 
 def check_with_settings(data: bytes, settings: Settings) -> Check:

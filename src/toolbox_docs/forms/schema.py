@@ -5,9 +5,9 @@ required, its allowed values (an enum or a settings list) and the conditions und
 The workbook writer, the readers, the validator, the records and the field reference are all driven
 by these declarations; nothing about a field is written anywhere else.
 
-Field ids are English snake_case with at least one underscore, so that they are valid Excel defined
-names that can never be mistaken for a cell reference; the records in ``records.py`` use the same ids
-as attribute names.
+Field ids are English lowercase snake_case words that are valid Excel defined names and can never be
+mistaken for a cell reference (no letters-then-digits like ``ab12``, no R1C1 forms);
+``tests/test_schema.py`` checks this. The records in ``records.py`` use the same ids as attribute names.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ class Input:
     minimum: float | None = None
     maximum: float | None = None
     suggest_list: str | None = None
+    prefilled: bool = False
 
     @property
     def list_key(self) -> str | None:
@@ -134,7 +135,6 @@ class Field(Input):
     _: KW_ONLY
     required_when: When | None = None
     applies_when: When | None = None
-    prefilled: bool = False
 
 
 @dataclass(frozen=True)
@@ -448,7 +448,7 @@ METHODS_USED_TABLE = Table(
     title="Gebruikte werkvormen",
     columns=(
         Column("method", "Werkvorm", "Welke werkvorm is gebruikt? Kies uit de lijst of typ een eigen naam.",
-               FieldType.TEXT, required=True, suggest_list="methods"),
+               FieldType.TEXT, required=True, suggest_list="methods", prefilled=True),
         Column("participants", "Deelnemers", "Aantal deelnemers.", FieldType.INTEGER, minimum=0,
                maximum=1_000_000),
         Column("hours", "Uren", "Interne uren die de werkvorm kostte.", FieldType.DECIMAL, minimum=0,

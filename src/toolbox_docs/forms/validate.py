@@ -13,7 +13,7 @@ from typing import Any
 from toolbox_docs.forms.raw import RawForm, RawRow
 from toolbox_docs.forms.records import RECORDS, ROW_RECORDS
 from toolbox_docs.forms.schema import ERROR, WARNING, Field, FormSchema, schema_for
-from toolbox_docs.forms.values import Invalid, convert
+from toolbox_docs.forms.values import Invalid, convert, is_empty
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class FormResult:
     version: int
     problems: tuple[Problem, ...]
     record: Any | None
+    filled: int = 0
 
     @property
     def ok(self) -> bool:
@@ -176,4 +177,13 @@ def validate_form(raw: RawForm, *, lists: Mapping[str, tuple[str, ...]]) -> Form
     record = None
     if not any(p.is_error for p in problems):
         record = RECORDS[raw.kind](**values, **{schema.table.record_field: rows})
-    return FormResult(raw.kind, raw.version, tuple(problems), record)
+    return FormResult(raw.kind, raw.version, tuple(problems), record, filled_inputs(raw, schema))
+
+
+def filled_inputs(raw: RawForm, schema: FormSchema) -> int:
+    """How many cells a person filled in (not counting what the toolbox pre-filled)."""
+    own = {f.id for f in schema.fields if not f.prefilled}
+    own_columns = {c.id for c in schema.table.columns if not c.prefilled}
+    count = sum(1 for field_id, cell in raw.cells.items() if field_id in own and not is_empty(cell.value))
+    return count + sum(1 for row in raw.rows for column_id, cell in row.cells.items()
+                       if column_id in own_columns and not is_empty(cell.value))

@@ -1,0 +1,1 @@
+"""The watcher service: notices saved workbooks on the share and runs the pipeline on them."""

@@ -1,0 +1,58 @@
+"""Which files the service looks at, and which it ignores. Pure path rules (plus one stat on Windows).
+
+Taken: spreadsheets (by extension) inside a watched root. Ignored: Office owner files (``~$…``), temp
+files (``*.tmp``, extension-less temp names Excel writes before it renames), hidden and system files,
+anything in a hidden folder or in ``Vorige versies/``, and the generated register.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from toolbox_docs.batch import WORKBOOK_SUFFIXES
+from toolbox_docs.fsio import is_temp_or_owner
+from toolbox_docs.outputs import in_backup_folder, is_register
+
+SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_HIDDEN_OR_SYSTEM = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)
+
+
+def is_candidate(path: Path, root: Path) -> bool:
+    name = path.name
+    if name.lower() in SYSTEM_NAMES or name.startswith((".", "~")) or is_temp_or_owner(path):
+        return False
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return False
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return False
+    if any(part.startswith(".") for part in relative.parts[:-1]):
+        return False
+    if in_backup_folder(relative) or is_register(path):
+        return False
+    return not _hidden_on_windows(path)
+
+
+def _hidden_on_windows(path: Path) -> bool:
+    if os.name != "nt":
+        return False
+    try:
+        attributes = getattr(os.stat(path), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & _HIDDEN_OR_SYSTEM)
+
+
+def scan(root: Path) -> list[Path]:
+    """All candidate files under ``root`` (sorted; unreadable folders are skipped)."""
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(root, onerror=lambda error: None):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "Vorige versies")
+        for name in sorted(files):
+            path = Path(folder) / name
+            if is_candidate(path, root):
+                found.append(path)
+    return found

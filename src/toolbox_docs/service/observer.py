@@ -1,0 +1,83 @@
+"""The watchdog adapter: file-system events become hints (paths to look at) in a thread-safe queue.
+
+Native events by default, polling (with an interval of seconds) for network shares. Moves count for
+their destination, the way Excel saves (a temp file renamed over the original). The service checks
+``healthy()`` and calls ``restart()`` when an observer thread died or a root came back.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+log = logging.getLogger("toolbox_docs.service")
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, hints: queue.Queue[tuple[str, Path]]) -> None:
+        self.hints = hints
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        kind = "dir" if event.is_directory else "file"
+        if event.event_type in ("created", "modified", "closed"):
+            self.hints.put((kind, Path(str(event.src_path))))
+        elif event.event_type == "moved":
+            self.hints.put((kind, Path(str(event.dest_path))))
+        elif event.event_type == "deleted":
+            # Deleting an owner file (~$…) may release a deferred document: let the service look around.
+            self.hints.put(("deleted", Path(str(event.src_path))))
+
+
+class Watch:
+    def __init__(self, roots: tuple[Path, ...], *, polling: bool, interval: float) -> None:
+        self.roots = roots
+        self.polling = polling
+        self.interval = interval
+        self.hints: queue.Queue[tuple[str, Path]] = queue.Queue()
+        self._observer: Observer | PollingObserver | None = None
+        self.watched: tuple[Path, ...] = ()
+
+    def start(self) -> None:
+        observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
+        handler = _Handler(self.hints)
+        watched = []
+        for root in self.roots:
+            if root.is_dir():
+                try:
+                    observer.schedule(handler, str(root), recursive=True)
+                    watched.append(root)
+                except OSError as error:
+                    log.warning("Map %s kan niet bewaakt worden: %s", root, error)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+        self.watched = tuple(watched)
+
+    def healthy(self) -> bool:
+        observer = self._observer
+        if observer is None or not observer.is_alive():
+            return False
+        emitters = list(getattr(observer, "emitters", ()))
+        if any(not emitter.is_alive() for emitter in emitters):
+            return False
+        return set(self.watched) == {r for r in self.roots if r.is_dir()}
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        observer = self._observer
+        self._observer = None
+        if observer is None:
+            return
+        try:
+            observer.stop()
+            observer.join(timeout=5)
+        except (RuntimeError, OSError) as error:
+            log.warning("Bewaker stoppen gaf een fout: %s", error)

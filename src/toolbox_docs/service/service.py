@@ -1,0 +1,309 @@
+"""The service loop: scan, listen, wait until files are ready, process each content version once.
+
+Events are hints: the roots are scanned at start and every ``herscan_seconden``, and work is keyed on
+the content hash in the ledger, so a missed or doubled event is harmless. Each ready file goes to the
+worker process (time and memory bounds); deferred and failed work is retried after
+``opnieuw_proberen_seconden``. SIGTERM and Ctrl-C finish the file in hand and stop cleanly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import queue
+import signal
+import socket
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolbox_docs.errors import ToolboxError
+from toolbox_docs.feedback import feedback_text
+from toolbox_docs.forms.validate import Problem
+from toolbox_docs.fsio import sha256
+from toolbox_docs.outputs import feedback_path
+from toolbox_docs.pipeline import Outcome
+from toolbox_docs.publish import publish
+from toolbox_docs.service.candidates import is_candidate, scan
+from toolbox_docs.service.observer import Watch
+from toolbox_docs.service.readiness import Readiness
+from toolbox_docs.service.status import BEAT_SECONDS, status_path, write_status
+from toolbox_docs.service.worker import CRASH, LIMIT, Worker, WorkResult
+from toolbox_docs.settings import Settings
+from toolbox_docs.state import State, path_key
+
+log = logging.getLogger("toolbox_docs.service")
+
+HEALTH_SECONDS = 5.0
+CRASH_ATTEMPTS = 3
+
+
+def file_id(path: Path) -> str:
+    return hashlib.sha1(path_key(path).encode()).hexdigest()[:8]
+
+
+def check_setup(roots: tuple[Path, ...], settings: Settings) -> None:
+    """Refuse a setup that cannot work: a missing root, an output folder inside a watched root."""
+    if not roots:
+        raise ToolboxError("geef minstens één map op om te bewaken.")
+    for root in roots:
+        if not root.exists():
+            raise ToolboxError("de map bestaat niet of is niet bereikbaar (netwerkschijf niet gekoppeld? "
+                               "Gebruik een UNC-pad zoals \\\\server\\share\\Participatie).", path=root)
+        if not root.is_dir():
+            raise ToolboxError("dit is geen map.", path=root)
+        if not os.access(root, os.R_OK | os.X_OK):
+            raise ToolboxError("de dienst heeft geen leesrechten op deze map.", path=root)
+    output = settings.output_dir
+    if output is not None:
+        resolved = output.resolve()
+        for root in roots:
+            if resolved == root or resolved.is_relative_to(root):
+                raise ToolboxError(f"de uitvoermap ligt binnen de bewaakte map {root}; dan zou de dienst zijn "
+                                   "eigen uitvoer steeds opnieuw oppakken. Kies een map erbuiten of laat "
+                                   "[dienst] uitvoermap leeg (uitvoer naast de werkboeken).", path=output)
+
+
+@dataclass
+class _Stats:
+    started: float = field(default_factory=time.time)
+    counts: Counter[str] = field(default_factory=Counter)
+    last: dict[str, Any] = field(default_factory=dict)
+
+
+class Service:
+    def __init__(self, roots: tuple[Path, ...], settings: Settings, *, polling: bool = False,
+                 interval: float | None = None, once: bool = False) -> None:
+        self.roots = tuple(r.resolve() for r in roots)
+        self.settings = settings
+        self.once = once
+        self.stopping = threading.Event()
+        self.watch = Watch(self.roots, polling=polling, interval=interval or settings.polling_interval)
+        self.readiness = Readiness(settings.stability_delay)
+        self.pending: dict[Path, float] = {}
+        self.attempts: Counter[tuple[Path, str]] = Counter()
+        self.digests: dict[Path, tuple[int, int, str]] = {}
+        self.stats = _Stats()
+        self.results: list[WorkResult] = []
+        self.missing_roots: set[Path] = set()
+        self.status_file = status_path(settings)
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def request_stop(self, *_: Any) -> None:
+        if not self.stopping.is_set():
+            log.info("Stoppen gevraagd; het bestand dat nu wordt verwerkt wordt afgemaakt.")
+        self.stopping.set()
+
+    def run(self) -> int:
+        check_setup(self.roots, self.settings)
+        self.state = State(self.settings.state_db)
+        self.worker = Worker(self.settings, self.roots)
+        previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self.worker.start()
+            if not self.once:
+                self.watch.start()
+            log.info("Dienst gestart: %s (%s).", ", ".join(map(str, self.roots)),
+                     "eenmalig" if self.once else ("polling" if self.watch.polling else "bewaken"))
+            self._scan_all()
+            self._loop()
+        finally:
+            self.watch.stop()
+            self.worker.close()
+            self._beat(final=True)
+            self.state.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        log.info("Dienst gestopt. Verwerkt: %s.", dict(self.stats.counts) or "niets")
+        return 1 if self.stats.counts.get(Outcome.FAILED.value) else 0
+
+    def _loop(self) -> None:
+        last_scan = last_health = time.monotonic()
+        last_beat = 0.0
+        while not self.stopping.is_set():
+            self._drain_hints()
+            moment = time.monotonic()
+            if not self.once and moment - last_scan >= self.settings.rescan_interval:
+                self._scan_all()
+                last_scan = moment
+            if not self.once and moment - last_health >= HEALTH_SECONDS:
+                self._check_health()
+                last_health = moment
+            if moment - last_beat >= BEAT_SECONDS:
+                self._beat()
+                last_beat = moment
+            self._work()
+            if self.once and not self.pending:
+                break
+            self._wait()
+
+    def _wait(self) -> None:
+        try:
+            hint = self.watch.hints.get(timeout=0.1 if self.pending else 0.5)
+        except queue.Empty:
+            return
+        self._hint(*hint)
+
+    # --- finding work -------------------------------------------------------------------------
+
+    def _root_of(self, path: Path) -> Path | None:
+        for root in self.roots:
+            if path.is_relative_to(root):
+                return root
+        return None
+
+    def _want(self, path: Path, *, when: float | None = None) -> None:
+        root = self._root_of(path)
+        if root is not None and is_candidate(path, root):
+            self.pending[path] = min(self.pending.get(path, float("inf")), when or time.time())
+
+    def _scan_all(self) -> None:
+        for root in self.roots:
+            if not root.is_dir():
+                if root not in self.missing_roots:
+                    log.warning("Bewaakte map %s is niet bereikbaar; de dienst wacht tot hij terug is.", root)
+                    self.missing_roots.add(root)
+                continue
+            if root in self.missing_roots:
+                log.info("Bewaakte map %s is weer bereikbaar.", root)
+                self.missing_roots.discard(root)
+            for path in scan(root):
+                if self._changed(path):
+                    self._want(path)
+
+    def _changed(self, path: Path) -> bool:
+        """Whether a scanned file may need work: unknown, changed since last seen, or not finally done."""
+        cached = self.digests.get(path)
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        if cached is not None and cached[:2] == (info.st_size, info.st_mtime_ns):
+            entry = self.state.ledger_entry(path)
+            return entry is None or entry.sha256 != cached[2] or not Outcome(entry.outcome).final
+        return True
+
+    def _drain_hints(self) -> None:
+        for _ in range(10_000):
+            try:
+                hint = self.watch.hints.get_nowait()
+            except queue.Empty:
+                return
+            self._hint(*hint)
+
+    def _hint(self, kind: str, path: Path) -> None:
+        if kind == "file":
+            self._want(path)
+        elif kind == "dir":
+            root = self._root_of(path)
+            if root is not None and path.is_dir():
+                for found in scan(path):
+                    if is_candidate(found, root):
+                        self._want(found)
+        elif kind == "deleted" and path.name.startswith("~$"):
+            for waiting in [p for p in self.pending if p.parent == path.parent]:
+                self.pending[waiting] = time.time()
+
+    def _check_health(self) -> None:
+        if self.watch.healthy():
+            return
+        log.warning("Bewaker werkt niet (meer) voor alle mappen; wordt opnieuw gestart.")
+        try:
+            self.watch.restart()
+        except Exception as error:  # keep serving by scanning even if the observer cannot start
+            log.error("Bewaker kon niet opnieuw starten: %s", error)
+        self._scan_all()
+
+    # --- doing work ---------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        now = time.time()
+        for path in sorted(p for p, when in self.pending.items() if when <= now):
+            if self.stopping.is_set():
+                return
+            readiness = self.readiness.check(path, time.time())
+            if readiness == "gone":
+                self.pending.pop(path, None)
+            elif readiness == "ready":
+                self.pending.pop(path, None)
+                self._handle(path)
+
+    def _digest(self, path: Path) -> str | None:
+        try:
+            info = path.stat()
+            if info.st_size > self.settings.limits.max_file_bytes:
+                return None
+            cached = self.digests.get(path)
+            if cached is not None and cached[:2] == (info.st_size, info.st_mtime_ns):
+                return cached[2]
+            digest = sha256(path.read_bytes())
+        except OSError:
+            return None
+        self.digests[path] = (info.st_size, info.st_mtime_ns, digest)
+        return digest
+
+    def _handle(self, path: Path) -> None:
+        digest = self._digest(path)
+        entry = self.state.ledger_entry(path)
+        if digest is not None and entry is not None and entry.sha256 == digest and Outcome(entry.outcome).final:
+            return
+        ident = file_id(path)
+        started = time.monotonic()
+        result = self.worker.process(path, dt.datetime.now().replace(microsecond=0))
+        if result.failure:
+            result = self._failed(path, digest, result)
+        took = time.monotonic() - started
+        for number, line in enumerate(result.lines or (f"{path}: {result.outcome} — {result.message}",)):
+            (log.info if number == 0 else log.debug)("[%s] %s", ident, line if number else f"{line} ({took:.1f} s)")
+        self.stats.counts[result.outcome] += 1
+        self.stats.last = {"path": str(path), "outcome": result.outcome, "message": result.message,
+                           "at": dt.datetime.now().isoformat(timespec="seconds"), "id": ident}
+        if self.once:
+            self.results.append(result)
+        elif result.outcome in (Outcome.DEFERRED.value, Outcome.FAILED.value):
+            self.pending[path] = time.time() + self.settings.retry_interval
+
+    def _failed(self, path: Path, digest: str | None, result: WorkResult) -> WorkResult:
+        """A file that hit a bound or crashed the worker: feedback when final, else a retry later."""
+        key = (path, digest or "")
+        self.attempts[key] += 1
+        if result.failure == CRASH and self.attempts[key] < CRASH_ATTEMPTS:
+            log.error("[%s] %s: verwerking mislukt (poging %d): %s", file_id(path), path, self.attempts[key],
+                      result.message.strip().splitlines()[-1] if result.message.strip() else "")
+            return WorkResult(str(path), Outcome.FAILED.value, None, digest, "verwerking mislukt; volgt opnieuw", ())
+        reason = result.message if result.failure == LIMIT else "een onverwachte fout"
+        text = (f"Het bestand kon niet verwerkt worden: {reason}. Controleer of het echt een intake- of "
+                "evaluatiewerkboek is; neem anders contact op met de beheerder van de participatietoolbox.")
+        problem = Problem("too-complex" if result.failure == LIMIT else "internal-error", "fout", text)
+        now = dt.datetime.now().replace(microsecond=0)
+        target = feedback_path(path)
+        try:
+            publish(target, ("\ufeff" + feedback_text(path.name, (problem,), now=now, unreadable=True)).encode(),
+                    state=self.state, source=path, now=now)
+        except ToolboxError as error:
+            log.error("[%s] feedback niet geschreven: %s", file_id(path), error)
+        if digest is not None:
+            self.state.record(path, sha256=digest, outcome=Outcome.REJECTED.value, kind=None,
+                              at=now.isoformat(timespec="seconds"), outputs=(target,), message=text)
+        return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text, (f"{path}: afgekeurd — {text}",))
+
+    def _beat(self, *, final: bool = False) -> None:
+        write_status(self.status_file, {
+            "state": "stopped" if final else "running",
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "roots": [str(r) for r in self.roots],
+            "missing_roots": sorted(str(r) for r in self.missing_roots),
+            "polling": self.watch.polling,
+            "started": self.stats.started,
+            "beat": time.time(),
+            "pending": len(self.pending),
+            "counts": dict(self.stats.counts),
+            "last": self.stats.last,
+        })

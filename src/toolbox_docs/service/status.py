@@ -1,0 +1,58 @@
+"""The heartbeat file: the service writes what it is doing every few seconds; ``toolbox-docs status`` reads it.
+
+It lives beside the state database (``status.json``) and is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from toolbox_docs.fsio import WriteError, atomic_write
+from toolbox_docs.settings import Settings
+
+BEAT_SECONDS = 2.0
+STALE_SECONDS = 30.0
+
+
+def status_path(settings: Settings) -> Path:
+    return settings.state_db.parent / "status.json"
+
+
+def write_status(path: Path, data: dict[str, Any]) -> None:
+    try:
+        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+    except WriteError:
+        pass  # the heartbeat must never stop the service
+
+
+def read_status(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_alive(data: dict[str, Any], *, now: float | None = None) -> bool:
+    now = time.time() if now is None else now
+    if data.get("state") != "running":
+        return False
+    return now - float(data.get("beat", 0)) <= STALE_SECONDS and pid_alive(int(data.get("pid", 0)))

@@ -1,0 +1,177 @@
+"""The pipeline in a child process, so that one file cannot starve or sink the service.
+
+The child keeps the pipeline loaded (fast) and processes one file at a time. The parent gives each file
+a time limit; the child runs under a memory limit (address space: what it uses at rest plus the
+setting per file). A file that exceeds either, or crashes the child, is reported as such and the child
+is replaced; the service goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from toolbox_docs.errors import ToolboxError
+from toolbox_docs.settings import Settings
+
+log = logging.getLogger("toolbox_docs.service")
+
+LIMIT = "limit"
+STARTUP_SECONDS = 120.0
+CRASH = "crash"
+
+
+@dataclass(frozen=True)
+class WorkResult:
+    """What the child did with one file (plain data that crosses the process boundary)."""
+
+    path: str
+    outcome: str
+    kind: str | None
+    sha256: str | None
+    message: str
+    lines: tuple[str, ...]
+    failure: str = ""  # "" when the pipeline ran; LIMIT or CRASH when the file was not finished
+
+
+def _resident_vm() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            pages = int(stream.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_memory(extra_mb: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    base = _resident_vm()
+    if not base:
+        return
+    soft = base + extra_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -> None:
+    from toolbox_docs.pipeline import Runtime, process_file
+    from toolbox_docs.register_xlsx import exporter_for
+
+    try:
+        runtime = Runtime.open(settings, roots=tuple(Path(r) for r in roots))
+    except Exception as error:  # a broken setting: tell the parent, which stops with the message
+        connection.send(("error", str(error)))
+        return
+    runtime.on_register_change = exporter_for(runtime)
+    import matplotlib.pyplot  # noqa: F401 - loaded before the memory limit, as part of "at rest"
+
+    _limit_memory(settings.limits.memory_mb_per_file)
+    connection.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            break
+        if message is None:
+            break
+        path, now_text = message
+        try:
+            result = process_file(Path(path), runtime, now=dt.datetime.fromisoformat(now_text))
+            reply: Any = WorkResult(path, result.outcome.value, result.kind, result.sha256, result.message,
+                                    tuple(result.lines()))
+        except MemoryError:
+            reply = WorkResult(path, "mislukt", None, None, "te weinig geheugen", (), LIMIT)
+            connection.send(reply)
+            break  # a fresh child after running out of memory
+        except Exception:
+            reply = WorkResult(path, "mislukt", None, None, traceback.format_exc(limit=8), (), CRASH)
+        connection.send(reply)
+    runtime.close()
+
+
+class Worker:
+    """The parent's handle on the child process."""
+
+    def __init__(self, settings: Settings, roots: tuple[Path, ...]) -> None:
+        self.settings = settings
+        self.roots = tuple(str(r) for r in roots)
+        self._context = multiprocessing.get_context("spawn")
+        self._process: Any = None
+        self._connection: Connection | None = None
+
+    def start(self) -> None:
+        """Start the child now (else it starts with the first file), so the first file is not slower."""
+        if self._process is None or not self._process.is_alive():
+            self._stop(kill=True)
+            self._start()
+
+    def _start(self) -> None:
+        parent, child = self._context.Pipe()
+        self._process = self._context.Process(target=_child, args=(child, self.settings, self.roots),
+                                              name="toolbox-docs-worker", daemon=True)
+        self._process.start()
+        child.close()
+        self._connection = parent
+        if not parent.poll(STARTUP_SECONDS):
+            self._stop(kill=True)
+            raise ToolboxError("het verwerkingsproces start niet op.")
+        try:
+            kind, detail = parent.recv()
+        except (EOFError, OSError):
+            self._stop(kill=True)
+            raise ToolboxError("het verwerkingsproces stopte direct na het starten.") from None
+        if kind != "ready":
+            self._stop(kill=True)
+            raise ToolboxError(f"het verwerkingsproces kan niet starten: {detail}")
+        log.info("Verwerkingsproces gestart (pid %s).", detail)
+
+    def _stop(self, *, kill: bool) -> None:
+        if self._process is None:
+            return
+        if kill:
+            self._process.kill()
+        elif self._connection is not None:
+            try:
+                self._connection.send(None)
+            except (OSError, ValueError):
+                pass
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
+        if self._connection is not None:
+            self._connection.close()
+        self._process = None
+        self._connection = None
+
+    def process(self, path: Path, now: dt.datetime) -> WorkResult:
+        self.start()
+        assert self._connection is not None
+        limit = self.settings.limits.seconds_per_file
+        try:
+            self._connection.send((str(path), now.isoformat()))
+            if self._connection.poll(limit):
+                reply: WorkResult = self._connection.recv()
+                if reply.failure == LIMIT:
+                    self._stop(kill=False)
+                return reply
+        except (EOFError, OSError, BrokenPipeError):
+            self._stop(kill=True)
+            return WorkResult(str(path), "mislukt", None, None, "het verwerkingsproces stopte onverwacht", (), CRASH)
+        self._stop(kill=True)
+        return WorkResult(str(path), "mislukt", None, None, f"duurde langer dan {limit:.0f} seconden", (), LIMIT)
+
+    def close(self) -> None:
+        self._stop(kill=False)
