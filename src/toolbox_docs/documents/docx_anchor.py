@@ -15,9 +15,9 @@ recognised by their built-in ``w:name`` ("heading 1"), never by a localised styl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from lxml import etree
 
@@ -28,8 +28,8 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 
-Element = etree._Element
-Mode = Literal["blocks", "runs", "text"]
+Element: TypeAlias = etree._Element
+Mode = Literal["blocks", "runs", "text", "plain-paragraph"]
 
 
 def w(tag: str) -> str:
@@ -47,11 +47,11 @@ _MARKERS = {w(name) for name in ("bookmarkStart", "bookmarkEnd", "commentRangeSt
                                  "moveToRangeEnd", "permStart", "permEnd")}
 # Content control kinds that cannot hold paragraphs, lists and tables.
 _UNSUPPORTED_CONTROLS = {
-    w("comboBox"): "een keuzelijst", w("dropDownList"): "een vervolgkeuzelijst", w("date"): "een datumkiezer",
-    w("picture"): "een afbeelding", w("citation"): "een bronvermelding", w("bibliography"): "een bibliografie",
-    w("equation"): "een vergelijking", w("group"): "een groep", w("docPartObj"): "een bouwsteen",
-    w("docPartList"): "een bouwsteengalerie", f"{{{W14}}}checkbox": "een selectievakje",
-    f"{{{W15}}}repeatingSection": "een herhalende sectie",
+    w("comboBox"): "een keuzelijst", w("dropDownList"): "een vervolgkeuzelijst",
+    w("date"): "een datumkiezer", w("picture"): "een afbeelding", w("citation"): "een bronvermelding",
+    w("bibliography"): "een bibliografie", w("equation"): "een vergelijking", w("group"): "een groep",
+    w("docPartObj"): "een bouwsteen", w("docPartList"): "een bouwsteengalerie",
+    f"{{{W14}}}checkbox": "een selectievakje", f"{{{W15}}}repeatingSection": "een herhalende sectie",
 }
 
 ADD_ANCHOR = "Voeg een inhoudsbesturingselement met label 'participatie' toe, of een kop 'Participatie'."
@@ -140,7 +140,8 @@ def _style_level(style_id: str, by_id: dict[str, Element]) -> int | None:
 class Site:
     """Where new content goes: at ``index`` in ``parent`` once ``removed`` is taken out.
 
-    ``mode`` says what fits there: block content, runs (inside a paragraph) or plain text.
+    ``mode`` says what fits there: block content, runs (inside a paragraph), plain text (inside a
+    paragraph), or one paragraph of plain text (a block-level plain-text control).
     Headings are written at ``base_level`` + their own level and must stay deeper than ``floor``.
     """
 
@@ -171,10 +172,11 @@ def find_site(body: Element, styles: StyleIndex, anchor: str, *, single_paragrap
     if headings:
         _only_one(headings, f"koppen '{anchor.capitalize()}'")
         return _heading_site(*headings[0], styles)
-    raise DocumentError("no-anchor", "Het document heeft geen plek voor de participatieparagraaf. " + ADD_ANCHOR)
+    raise DocumentError("no-anchor", "Het document heeft geen plek voor de participatieparagraaf. "
+                        f"{ADD_ANCHOR}")
 
 
-def _only_one(found: list[object], what: str) -> None:
+def _only_one(found: Sequence[object], what: str) -> None:
     if len(found) > 1:
         raise DocumentError("anchor-ambiguous", f"Het document heeft {len(found)} {what}; er mag er maar één "
                             "zijn. Verwijder de overbodige zodat duidelijk is waar de participatieparagraaf "
@@ -193,8 +195,11 @@ def _sdt_tag(sdt: Element) -> str:
     return tag.get(w("val"), "").strip().casefold() if tag is not None else ""
 
 
+_TEXTS = etree.XPath(".//w:t[not(ancestor::w:txbxContent)]/text()", namespaces={"w": W})
+
+
 def _text(p: Element) -> str:
-    texts = p.xpath(".//w:t[not(ancestor::w:txbxContent)]/text()", namespaces={"w": W})
+    texts = _TEXTS(p)
     return " ".join("".join(texts).split()).casefold()
 
 
@@ -240,13 +245,15 @@ def _control_site(sdt: Element, body: Element, styles: StyleIndex, *, single_par
     content = _content(sdt)
     level = _level_before(sdt, body, styles)
     parent = sdt.getparent()
+    multiline = _multiline(sdt_pr) if plain else True
     if _is_block_container(parent):
         if plain and not single_paragraph:
             raise _plain_text_refusal()
-        return Site(content, 0, list(content), base_level=level, control=sdt)
+        mode: Mode = "plain-paragraph" if plain else "blocks"
+        return Site(content, 0, list(content), mode=mode, base_level=level, control=sdt, multiline=multiline)
     if parent is None or parent.tag in (w("tbl"), w("tr")):
-        raise DocumentError("anchor-unsupported", "Het inhoudsbesturingselement 'participatie' omvat rijen of "
-                            "cellen van een tabel; daar past geen participatieparagraaf. " + ADD_ANCHOR)
+        raise DocumentError("anchor-unsupported", "Het inhoudsbesturingselement 'participatie' omvat rijen "
+                            f"of cellen van een tabel; daar past geen participatieparagraaf. {ADD_ANCHOR}")
     host = next((a for a in sdt.iterancestors(w("p"))), None)
     if host is not None and not plain and _only_content(host, sdt):
         return _promote(sdt, host, level)
@@ -255,21 +262,22 @@ def _control_site(sdt: Element, body: Element, styles: StyleIndex, *, single_par
             "anchor-unsupported", "Het inhoudsbesturingselement 'participatie' staat midden in een alinea; "
             "daar passen geen lijsten, tabellen of meerdere alinea's. Zet het op een eigen regel of gebruik "
             "een kop 'Participatie'.")
-    multiline = True
-    if plain and sdt_pr is not None:
-        flag = sdt_pr.find(w("text"))
-        multiline = flag is not None and flag.get(w("multiLine"), "0") in ("1", "true", "on")
     return Site(content, 0, list(content), mode="text" if plain else "runs", base_level=level, control=sdt,
                 multiline=multiline)
+
+
+def _multiline(sdt_pr: Element | None) -> bool:
+    flag = sdt_pr.find(w("text")) if sdt_pr is not None else None
+    return flag is not None and flag.get(w("multiLine"), "0") in ("1", "true", "on")
 
 
 def _refuse_unsupported_control(sdt_pr: Element | None) -> None:
     for child in sdt_pr if sdt_pr is not None else ():
         kind = _UNSUPPORTED_CONTROLS.get(child.tag)
         if kind:
-            raise DocumentError("anchor-unsupported", f"Het inhoudsbesturingselement 'participatie' is {kind}; "
-                                "daarin past geen tekst. Gebruik een element 'Tekst met opmaak' of een kop "
-                                "'Participatie'.")
+            raise DocumentError("anchor-unsupported", "Het inhoudsbesturingselement 'participatie' is "
+                                f"{kind}; daarin past geen tekst. Gebruik een element 'Tekst met opmaak' "
+                                "of een kop 'Participatie'.")
 
 
 def _plain_text_refusal() -> DocumentError:
