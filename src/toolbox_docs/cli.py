@@ -256,9 +256,11 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
         runtime.close()
     for line in result.lines():
         click.echo(line)
-    codes = {Outcome.DONE: ExitCode.OK, Outcome.REJECTED: ExitCode.PROBLEMS, Outcome.IGNORED: ExitCode.PROBLEMS,
-             Outcome.DEFERRED: ExitCode.PROBLEMS, Outcome.FAILED: ExitCode.USAGE_OR_SYSTEM}
-    ctx.exit(codes[result.outcome])
+    if result.outcome is Outcome.DONE:
+        ctx.exit(ExitCode.OK)
+    # A failure to write (disk full, no access) is a system error; anything about the files is a problem.
+    system = result.outcome is Outcome.FAILED and not result.problems
+    ctx.exit(ExitCode.USAGE_OR_SYSTEM if system else ExitCode.PROBLEMS)
 
 
 # --- the service ----------------------------------------------------------------------------------
@@ -365,3 +367,130 @@ def init(ctx: click.Context, root: Path) -> None:
     for line in init_root(root, settings):
         click.echo(line)
 
+
+
+# --- the projectenregister and the evaluation reminders -------------------------------------------
+
+
+@main.group("register")
+def register_group() -> None:
+    """Het projectenregister: zoeken en exporteren (lopende en afgeronde projecten)."""
+
+
+@register_group.command("search")
+@click.argument("terms", nargs=-1, required=True)
+@click.pass_context
+def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
+    """Zoek projecten op naam, trefwoorden, gebied, beleidsveld, werkvormen en lessen.
+
+    Alle woorden moeten voorkomen; hoofdletters en accenten tellen niet mee.
+    Afsluitcode 0 als er iets gevonden is, 1 als er niets gevonden is, 2 bij een systeemfout.
+    """
+    from toolbox_docs.register import Register, excerpt, fold
+    from toolbox_docs.state import State
+
+    settings = settings_for(ctx, Path.cwd())
+    state = State(settings.state_db)
+    try:
+        found = Register(state).search(" ".join(terms))
+    finally:
+        state.close()
+    words = fold(" ".join(terms)).split()
+    for project in found:
+        contact = ", ".join(x for x in (project.contact, project.email, project.phone) if x)
+        level = f"niveau {project.level}"
+        if project.actual_level:
+            level += f" (bereikt: {project.actual_level})"
+        click.echo(f"{project.name} — {contact} — {project.status} — {level}"
+                   + (f" — oordeel {project.verdict}" if project.verdict else ""))
+        click.echo(f"  {project.area}; {project.policy_field}; projectnummer {project.project_id}")
+        if project.lessons:
+            click.echo(f"  Lessen: {excerpt(project.lessons, words)}")
+    if not found:
+        click.echo(f"Geen projecten gevonden met: {' '.join(terms)}.")
+        ctx.exit(ExitCode.PROBLEMS)
+    click.echo(f"{len(found)} project{'en' if len(found) != 1 else ''} gevonden.")
+
+
+@register_group.command("export")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Bestand om te schrijven. Standaard: projectenregister.xlsx in de huidige map.")
+@click.pass_context
+def register_export(ctx: click.Context, out_file: Path | None) -> None:
+    """Schrijf het hele projectenregister als Excel-werkboek (tabbladen Lopend en Afgerond).
+
+    Afsluitcode 0 als het bestand geschreven is, 2 als dat niet lukt.
+    """
+    from toolbox_docs.outputs import REGISTER_NAME
+    from toolbox_docs.register import FINISHED, Register
+    from toolbox_docs.register_xlsx import write_register
+    from toolbox_docs.state import State
+
+    settings = settings_for(ctx, Path.cwd())
+    target = out_file if out_file is not None else Path.cwd() / REGISTER_NAME
+    state = State(settings.state_db)
+    try:
+        projects = Register(state).all()
+    finally:
+        state.close()
+    write_register(target, projects)
+    finished = sum(1 for p in projects if p.status == FINISHED)
+    click.echo(f"Geschreven: {target} ({len(projects) - finished} lopend, {finished} afgerond).")
+
+
+@main.command("reminders")
+@click.option("--send", is_flag=True, help="Verstuur de herinneringen per e-mail aan de trekkers "
+              "(instellingen [smtp]). Elke herinnering gaat één keer.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Reken met deze datum (JJJJ-MM-DD) in plaats van vandaag, bijvoorbeeld om vooruit te "
+                   "kijken.")
+@click.pass_context
+def reminders_command(ctx: click.Context, send: bool, today: dt.datetime | None) -> None:
+    """Toon de herinneringen voor de evaluatie die aan de beurt zijn; verstuur ze met --send.
+
+    Drie maanden voor het einde van de participatie: 'evalueer met externe partijen'. Zes weken voor
+    het einde: 'vul de evaluatie in'. Een herinnering is aan de beurt vanaf die datum tot drie maanden
+    na het einde, zolang het project niet geëvalueerd is en de herinnering nog niet verstuurd is.
+    Zonder mailserver ([smtp] host) worden ze alleen getoond.
+
+    \b
+    Afsluitcodes: 0 alles getoond of verstuurd (ook als e-mail niet is ingesteld);
+    2 een of meer herinneringen konden niet worden verstuurd (ze gaan mee bij de volgende
+    keer), of een andere systeemfout.
+    """
+    from toolbox_docs.errors import MailError
+    from toolbox_docs.formatting import date_long
+    from toolbox_docs.reminders import find_due, send_reminders
+    from toolbox_docs.state import State
+
+    settings = settings_for(ctx, Path.cwd())
+    day = today.date() if today is not None else dt.date.today()
+    state = State(settings.state_db)
+    try:
+        due = find_due(state, settings, today=day)
+        if not due:
+            click.echo(f"Geen herinneringen aan de beurt op {date_long(day)}.")
+            return
+        plural = "en" if len(due) != 1 else ""
+        click.echo(f"Aan de beurt op {date_long(day)}: {len(due)} herinnering{plural}.")
+        if not send or not settings.smtp.configured:
+            for reminder in due:
+                click.echo(f"- {reminder.line()}")
+            if not settings.smtp.configured:
+                click.echo("E-mail is niet ingesteld ([smtp] host in toolbox.toml); de herinneringen zijn "
+                           "alleen getoond, er is niets verstuurd.")
+            else:
+                click.echo("Versturen: toolbox-docs reminders --send")
+            return
+        report = send_reminders(due, state=state, settings=settings, now=_now())
+    finally:
+        state.close()
+    for reminder in report.sent:
+        click.echo(f"- verstuurd aan {reminder.email}: {reminder.line()}")
+    for reminder in report.skipped:
+        click.echo(f"- overgeslagen (al verstuurd of een andere run verstuurt hem nu): {reminder.line()}")
+    for reminder, error in report.failed:
+        click.echo(f"- niet verstuurd: {reminder.line()}\n  Reden: {error}")
+    if report.failed:
+        raise MailError(f"{len(report.failed)} van de {len(due)} herinneringen zijn niet verstuurd. Ze gaan "
+                        "mee bij de volgende keer dat de herinneringen worden verstuurd.")

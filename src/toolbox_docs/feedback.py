@@ -40,4 +40,7 @@ def _place(problem: Problem) -> str:
         parts.append(f"blad '{problem.sheet}'")
     if problem.cell:
         parts.append(f"cel {problem.cell}")
-    return (", ".join(parts).capitalize() + ": ") if parts else ""
+    if not parts:
+        return ""
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:] + ": "

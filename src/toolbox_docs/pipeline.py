@@ -224,9 +224,16 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
     actions: list[Action] = []
     paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
         intake, advice, organisation=settings.organisation, outcome=_evaluation_summary(project)))
-    run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
-                          settings=settings, state=runtime.state, now=now, template=proposal_template)
-    actions += run.actions
+    template_problem: Problem | None = None
+    try:
+        run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
+                              settings=settings, state=runtime.state, now=now, template=proposal_template)
+        actions += run.actions
+        proposal_notes = run.problems
+    except DocumentError as error:
+        # The template is unusable: everything else is still written; the proposal waits for a fix.
+        template_problem = Problem(f"template-{error.code}", "fout", f"Het voorstel is niet gemaakt: {error}")
+        proposal_notes = ()
     warnings = tuple(p for p in check.problems if not p.is_error)
     chart = stakeholder_chart([Party(s.name, s.influence, s.interest, s.position.value)
                                for s in intake.stakeholders], threshold=runtime.rules.high_from - 0.5)
@@ -247,7 +254,11 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
         actions.append(removed)
     if runtime.on_register_change is not None:
         runtime.on_register_change()
-    problems = warnings + tuple(Problem("proposal", "waarschuwing", text) for text in run.problems)
+    problems = warnings + tuple(Problem("proposal", "waarschuwing", text) for text in proposal_notes)
+    if template_problem is not None:
+        return ProcessResult(path, Outcome.FAILED, check.kind, digest, tuple(actions), (*problems, template_problem),
+                             message="het voorstelsjabloon is niet bruikbaar", advice=advice,
+                             project_id=project.project_id)
     return ProcessResult(path, _outcome(actions), check.kind, digest, tuple(actions), problems,
                          message=f"advies: {advice.outcome}", advice=advice, project_id=project.project_id)
 

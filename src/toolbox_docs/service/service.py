@@ -59,6 +59,7 @@ def check_setup(roots: tuple[Path, ...], settings: Settings) -> None:
             raise ToolboxError("dit is geen map.", path=root)
         if not os.access(root, os.R_OK | os.X_OK):
             raise ToolboxError("de dienst heeft geen leesrechten op deze map.", path=root)
+    _check_templates(settings)
     output = settings.output_dir
     if output is not None:
         resolved = output.resolve()
@@ -67,6 +68,22 @@ def check_setup(roots: tuple[Path, ...], settings: Settings) -> None:
                 raise ToolboxError(f"de uitvoermap ligt binnen de bewaakte map {root}; dan zou de dienst zijn "
                                    "eigen uitvoer steeds opnieuw oppakken. Kies een map erbuiten of laat "
                                    "[dienst] uitvoermap leeg (uitvoer naast de werkboeken).", path=output)
+
+
+def _check_templates(settings: Settings) -> None:
+    """The configured proposal templates must open and carry one anchor, or every intake would fail."""
+    from toolbox_docs.documents.blocks import Paragraph
+    from toolbox_docs.documents.docx_writer import write_section
+    from toolbox_docs.errors import DocumentError
+
+    for template in (settings.college_template, settings.council_template):
+        try:
+            write_section(template.read_bytes(), (Paragraph.of("controle"),), limits=settings.limits)
+        except OSError as error:
+            raise ToolboxError(f"het voorstelsjabloon kan niet gelezen worden ({error.strerror}).",
+                               path=template) from None
+        except DocumentError as error:
+            raise ToolboxError(f"het voorstelsjabloon is niet bruikbaar: {error.message}", path=template) from None
 
 
 @dataclass
@@ -92,6 +109,7 @@ class Service:
         self.results: list[WorkResult] = []
         self.missing_roots: set[Path] = set()
         self.status_file = status_path(settings)
+        self.reminders_at = dt.datetime.min  # when _daily next looks at the evaluation reminders
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -139,6 +157,7 @@ class Service:
                 self._beat()
                 last_beat = moment
             self._work()
+            self._daily()
             if self.once and not self.pending:
                 break
             self._wait()
@@ -292,6 +311,25 @@ class Service:
             self.state.record(path, sha256=digest, outcome=Outcome.REJECTED.value, kind=None,
                               at=now.isoformat(timespec="seconds"), outputs=(target,), message=text)
         return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text, (f"{path}: afgekeurd — {text}",))
+
+    # --- daily: the evaluation reminders ------------------------------------------------------
+
+    def _daily(self) -> None:
+        """Once a day (an hour after a failed send), mail the due reminders, or list them in the log.
+
+        Only in the running service (not with --once); sends when [herinneringen] verzenden is on and a
+        mail server is set. A problem here is logged and never stops the service.
+        """
+        if self.once or not self.settings.reminders_enabled or dt.datetime.now() < self.reminders_at:
+            return
+        from toolbox_docs.reminders import RETRY, run_daily
+
+        now = dt.datetime.now().replace(microsecond=0)
+        try:
+            self.reminders_at = run_daily(self.state, self.settings, now=now, log=log)
+        except Exception as error:
+            log.error("Herinneringen mislukt (nieuwe poging over een uur): %s", error)
+            self.reminders_at = now + RETRY
 
     def _beat(self, *, final: bool = False) -> None:
         write_status(self.status_file, {
