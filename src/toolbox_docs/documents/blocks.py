@@ -78,9 +78,7 @@ def plain_text(blocks: tuple[Block, ...] | list[Block]) -> str:
     """The blocks as plain text, one line per paragraph, item or table row (for tests and logs)."""
     lines: list[str] = []
     for block in blocks:
-        if isinstance(block, Heading):
-            lines.append(block.text)
-        elif isinstance(block, Paragraph):
+        if isinstance(block, Heading | Paragraph):
             lines.append(block.text)
         elif isinstance(block, BulletList):
             lines.extend(f"- {text}" for text in block.texts)
