@@ -7,9 +7,11 @@ Test documents are built here with python-docx and lxml; the default templates c
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
 import io
+import math
 import os
 import shutil
 import struct
@@ -30,6 +32,8 @@ from lxml import etree
 
 from toolbox_docs import ooxml
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
+from toolbox_docs.documents.docx_render import column_widths
+from toolbox_docs.documents.docx_styles import TableText
 from toolbox_docs.documents.docx_writer import build_document, write_section
 from toolbox_docs.errors import DocumentError
 from toolbox_docs.settings import Limits
@@ -540,6 +544,132 @@ def test_without_table_grid_the_table_gets_borders_of_its_own() -> None:
     assert table.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:insideH')}") is not None
 
 
+EURO = "\u20ac\u00a0"  # "€" and a no-break space, as the euro filter writes amounts
+AMOUNTS = Table(
+    ("Werkvorm", "Waarvoor", "Uren", "Intern", "Extern", "Totaal"),
+    (("Koffiekar en straatgesprekken", "informeren; jongeren, ouderen en anderstaligen bereiken", "20",
+      f"{EURO}1.700,00", f"{EURO}400,00", f"{EURO}2.100,00"),
+     ("Terugkoppelingsbijeenkomst", "terugkoppelen", "14", f"{EURO}1.190,00", f"{EURO}530,00",
+      f"{EURO}1.720,00"),
+     ("Totaal", "", "34", f"{EURO}2.890,00", f"{EURO}930,00", f"{EURO}13.820,00")),
+    numeric=(False, False, True, True, True, True), total=True)
+CHECKLIST = Table(
+    ("Punt", "In orde?", "Wat te doen"),
+    (("Vooraf staat op papier wat vastligt en wat nog open is voor invloed.", "ja", ""),
+     ("De belanghebbenden staan in kaart, en de werkvormen bereiken hen en de groepen die extra aandacht "
+      "vragen.", "nee", "Bekijk 'Belanghebbenden (stakeholderanalyse)' in de intake.")))
+
+
+def text_width(data: bytes) -> int:
+    """Page width minus the left and right margins of the document's (last) section, in twips."""
+    sect_pr = body_of(data).find(qn("w:sectPr"))
+    page, margins = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+    return int(page.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
+
+
+def twips_per_em(data: bytes) -> int:
+    """The table text's font size in twips (from the document defaults: the base styles set none)."""
+    styles = part_xml(data, "word/styles.xml")
+    for style in styles.iter(qn("w:style")):
+        assert style.get(qn("w:styleId")) not in ("Standaard", "Tabelraster") or style.find(
+            f"{qn('w:rPr')}/{qn('w:sz')}") is None
+    return 10 * int(styles.find(f"{qn('w:docDefaults')}//{qn('w:sz')}").get(qn("w:val")))
+
+
+def column_widths_of(table: etree._Element) -> list[int]:
+    """The grid's column widths, after checking that every cell says the same and the layout is fixed."""
+    grid = [int(c.get(qn("w:w"))) for c in table.iter(qn("w:gridCol"))]
+    for row in table.findall(qn("w:tr")):
+        cells = [int(c.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for c in row.findall(qn("w:tc"))]
+        assert cells == grid
+    tbl_pr = table.find(qn("w:tblPr"))
+    assert tbl_pr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    assert tbl_pr.find(qn("w:tblW")).get(qn("w:w")) == str(sum(grid))
+    return grid
+
+
+@pytest.mark.parametrize("total", [False, True], ids=["plain", "bold-total"])
+def test_numeric_columns_fit_their_longest_amount_and_the_table_fills_the_text_width(total: bool) -> None:
+    amounts = dataclasses.replace(AMOUNTS, total=total)
+    result = build_document([amounts], limits=LIMITS, title="Begroting")
+    table = first_table(result)
+    widths = column_widths_of(table)
+    assert sum(widths) == text_width(result)
+    em, margins = twips_per_em(result), 2 * 108  # cell margins of plan-basis's "Normal Table"
+    rows = [amounts.header, *amounts.rows]
+    for column in (2, 3, 4, 5):
+        longest = max(len(row[column]) for row in amounts.rows)
+        assert widths[column] >= 0.55 * longest * em + margins, (column, widths)  # 0.55 em: conservative
+        header_word = len(amounts.header[column])
+        assert widths[column] >= 0.55 * header_word * em + margins
+    assert widths[1] > widths[3] and widths[0] > widths[3]  # the text columns get the rest
+    for row, cells in zip(rows, table.findall(qn("w:tr")), strict=True):
+        for index, cell in enumerate(cells.findall(qn("w:tc"))):
+            no_wrap = cell.find(f"{qn('w:tcPr')}/{qn('w:noWrap')}") is not None
+            assert no_wrap == (amounts.numeric[index] and row is not amounts.header), (row, index)
+
+
+def test_a_short_answer_column_is_narrow_and_the_text_columns_share_the_rest() -> None:
+    result = build_document([CHECKLIST], limits=LIMITS, title="Checklist")
+    widths = column_widths_of(first_table(result))
+    assert sum(widths) == text_width(result)
+    em = twips_per_em(result)
+    assert 0.5 * len("orde?") * em < widths[1] < widths[2] / 2 < widths[0] / 2  # "In orde?" / "ja", "nee"
+
+
+def test_widths_follow_the_section_the_table_is_in() -> None:
+    document = docx.Document()  # US Letter with 3.17 cm margins: 8640 twips of text
+    document.add_paragraph("Participatie", style="Heading 1")
+    document.add_paragraph("Oud.")
+    narrow = document.add_section()
+    narrow.left_margin = narrow.right_margin = docx.shared.Cm(5)
+    document.add_paragraph("Smalle sectie.")
+    first = write_section(save(document), [AMOUNTS], limits=LIMITS)
+    assert sum(column_widths_of(first_table(first))) == 12240 - 2 * 1800
+    document.add_paragraph("Participatie", style="Heading 2")  # now in the narrow last section
+    document.paragraphs[0].style = document.styles["Normal"]
+    second = write_section(save(document), [AMOUNTS], limits=LIMITS)
+    assert sum(column_widths_of(first_table(second))) == text_width(second) == 12240 - 2 * 2835
+
+
+def test_a_table_in_a_table_cell_stays_inside_the_cell() -> None:
+    document = skeleton()
+    outer = document.add_table(rows=1, cols=2)
+    cell = outer.cell(0, 1)._tc
+    cell.remove(cell.find(qn("w:p")))
+    cell.append(parse_xml(sdt_xml("participatie", para_xml("x"))))
+    cell_width = int(cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+    result = write_section(save(document), [AMOUNTS], limits=LIMITS)
+    inner = next(t for t in body_of(result).iter(qn("w:tbl")) if t.getparent().tag == qn("w:sdtContent"))
+    assert sum(column_widths_of(inner)) <= cell_width - 2 * 108
+
+
+@settings(max_examples=150, deadline=None)
+@given(table=st.integers(1, 8).flatmap(lambda columns: st.tuples(
+    st.lists(st.lists(st.text(max_size=40), min_size=columns, max_size=columns), min_size=1, max_size=5),
+    st.lists(st.booleans(), min_size=columns, max_size=columns))),
+    available=st.integers(720, 31680))
+def test_column_widths_always_add_up_and_amounts_fit_when_there_is_room(
+        table: tuple[list[list[str]], list[bool]], available: int) -> None:
+    rows, numeric = table
+    bold = [index == 0 for index in range(len(rows))]
+    widths = column_widths(rows, bold, numeric, available=available, text=TableText(200, 1.0, 216))
+    assert sum(widths) == available and all(width >= 0 for width in widths)
+
+    def longest(texts: list[str], split: Callable[[str], list[str]]) -> int:
+        return max((len(piece) for text in texts for piece in split(clean(text))), default=0)
+
+    columns = [[row[i] for row in rows] for i in range(len(numeric))]
+    # At least 0.55 em per character of the longest value (less a twip for float rounding); at most a
+    # full em per character, bold.
+    needs = [math.floor(0.55 * 200 * longest(c[1:], str.splitlines)) - 1 + 216 for c in columns]
+    widest = [math.ceil(1.2 * 200 * longest(c, str.splitlines if n else str.split)) + 216
+              for c, n in zip(columns, numeric, strict=True)]
+    numbers = sum(w for w, n in zip(widest, numeric, strict=True) if n)
+    if numbers + sum(w for w, n in zip(widest, numeric, strict=True) if not n) / 3 <= available:
+        assert all(width >= need for width, need, n in zip(widths, needs, numeric, strict=True) if n)
+
+
 def test_lists_use_the_list_styles_and_a_numbering_of_their_own() -> None:
     blocks = [BulletList.of("a", "b"), numbered("een", "twee"), numbered("drie")]
     result = write_section(with_sdt(), blocks, limits=LIMITS)
@@ -750,12 +880,14 @@ def test_default_templates_receive_the_paragraph(name: str) -> None:
 # --- LibreOffice ------------------------------------------------------------------------------
 
 
-def pdf_text(pdf: Path) -> str:
+def pdf_text(pdf: Path, *, layout: bool = False) -> str:
+    """The PDF's text; with ``layout``, lines as they are on the page (a table row is one line)."""
     if shutil.which("pdftotext") is None:
         if STRICT:
             pytest.fail("pdftotext (poppler-utils) is required when TOOLBOX_STRICT=1")
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True,
+    options = ["-layout"] if layout else []
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True,
                           timeout=60).stdout
 
 
@@ -776,6 +908,20 @@ def test_filled_default_templates_convert_in_libreoffice(tmp_path: Path, soffice
         assert after.startswith("Participatie We betrekken inwoners van Heerlerheide vroeg.")
         assert "€ 1.250,00" in after and after.index("Werkvormen") < after.index("Communicatie")
     assert "Participatieplan" in pdf_text(pdfs[2])
+
+
+@pytest.mark.libreoffice
+def test_amounts_stay_on_one_line_in_libreoffice(tmp_path: Path, soffice: Converter) -> None:
+    """The table that made "€ 1.700,0" / "0" before columns were sized by their content."""
+    plan = tmp_path / "begroting.docx"
+    plan.write_bytes(build_document([Heading("Vorm en middelen"), AMOUNTS], limits=LIMITS, title="Begroting"))
+    (pdf,) = soffice([plan], "pdf", tmp_path / "pdf")
+    lines = pdf_text(pdf, layout=True).replace("\u00a0", " ").splitlines()
+    for row in AMOUNTS.rows:
+        amounts = [cell.replace("\u00a0", " ") for cell in row[3:]]
+        assert any(all(a in line for a in amounts) for line in lines), f"{amounts} not on one line:\n{lines}"
+    assert any("€ 1.700,00" in line for line in lines)
+    assert any("Terugkoppelingsbijeenkomst" in line for line in lines)  # the longest word stays whole
 
 
 # --- property ---------------------------------------------------------------------------------

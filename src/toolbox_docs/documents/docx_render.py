@@ -6,12 +6,16 @@ and runs, lists, tables and pictures. Styles are looked up by built-in name ("he
 well; missing heading styles are added (``docx_styles``), lists get a numbering definition of our own,
 and a table without "Table Grid" gets explicit borders. Inside a paragraph (an inline content control)
 only the runs of a single paragraph are written.
+
+Tables have a fixed layout with column widths from their content (``column_widths``): numeric columns
+just wide enough for their longest value, text columns sharing the rest of the text width at the site.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,14 +25,26 @@ from docx.shared import Cm
 
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
 from toolbox_docs.documents.docx_anchor import Element, Site, StyleIndex, w
-from toolbox_docs.documents.docx_styles import add_heading_style, el, list_numbering, sub, writable_styles
+from toolbox_docs.documents.docx_styles import (
+    TableText,
+    add_heading_style,
+    amount_em,
+    el,
+    line_em,
+    list_numbering,
+    longest_word_em,
+    section_width,
+    styles_root,
+    sub,
+    table_text,
+    writable_styles,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 _INVALID_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PIECES = re.compile(r"(\n|\t)")
-_DEFAULT_WIDTH_TWIPS = 9072  # A4 with 2.5 cm margins
 
 
 def clean_text(text: str) -> str:
@@ -174,38 +190,25 @@ def _list(context: Context, block: BulletList) -> list[Element]:
     return [_paragraph(_runs(item), style=style, num_id=num_id) for item in block.items]
 
 
-# --- tables and pictures ----------------------------------------------------------------------
-
-
-def _content_width(document: DocxDocument) -> int:
-    """Text width of the last section in twips."""
-    size = document.element.find(f"{w('body')}/{w('sectPr')}/{w('pgSz')}")
-    margins = document.element.find(f"{w('body')}/{w('sectPr')}/{w('pgMar')}")
-    values = [e.get(w(a), "") if e is not None else "" for e, a in ((size, "w"), (margins, "left"),
-                                                                  (margins, "right"))]
-    if not all(v.isdigit() for v in values):
-        return _DEFAULT_WIDTH_TWIPS
-    width = int(values[0]) - int(values[1]) - int(values[2])
-    return width if 1440 <= width <= 31680 else _DEFAULT_WIDTH_TWIPS
+# --- tables -----------------------------------------------------------------------------------
 
 
 def _table(context: Context, table: Table) -> list[Element]:
     columns = max([len(table.header), *(len(row) for row in table.rows), 1])
     numeric = [i < len(table.numeric) and table.numeric[i] for i in range(columns)]
-    weights = [1 if n else 2 for n in numeric]
-    widths = [_content_width(context.document) * wt // sum(weights) for wt in weights]
     grid_style = context.styles.find("table", "table grid")
+    rows = [[*row, *([""] * (columns - len(row)))] for row in (table.header, *table.rows)]
+    bold = [index == 0 or (table.total and index == len(rows) - 1) for index in range(len(rows))]
+    text = table_text(styles_root(context.document), grid_style)
+    widths = column_widths(rows, bold, numeric, available=_text_width(context, text.margins), text=text)
     tbl = el("w:tbl")
-    tbl.append(_table_properties(grid_style, table.caption))
+    tbl.append(_table_properties(grid_style, table.caption, sum(widths)))
     grid = sub(tbl, "w:tblGrid")
     for width in widths:
         sub(grid, "w:gridCol", w=str(width))
-    rows = [table.header, *table.rows]
-    for index, row in enumerate(rows):
-        header = index == 0
-        bold = header or (table.total and index == len(rows) - 1 and index > 0)
-        cells = [*row, *([""] * (columns - len(row)))]
-        tbl.append(_row(cells, widths, numeric, header=header, bold=bold, compact=grid_style is None))
+    for index, cells in enumerate(rows):
+        tbl.append(_row(cells, widths, numeric, header=index == 0, bold=bold[index],
+                        compact=grid_style is None))
     caption = clean_text(table.caption)
     if not caption:
         return [tbl]
@@ -214,15 +217,16 @@ def _table(context: Context, table: Table) -> list[Element]:
     return [_paragraph(runs, style=style, keep_next=True), tbl]
 
 
-def _table_properties(grid_style: str | None, caption: str) -> Element:
+def _table_properties(grid_style: str | None, caption: str, width: int) -> Element:
     tbl_pr = el("w:tblPr")
     if grid_style:
         sub(tbl_pr, "w:tblStyle", val=grid_style)
-    sub(tbl_pr, "w:tblW", w="5000", type="pct")
+    sub(tbl_pr, "w:tblW", w=str(width), type="dxa")
     if not grid_style:
         borders = sub(tbl_pr, "w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             sub(borders, f"w:{side}", val="single", sz="4", space="0", color="auto")
+    sub(tbl_pr, "w:tblLayout", type="fixed")  # our widths, in Word and LibreOffice alike
     sub(tbl_pr, "w:tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="0", lastColumn="0",
         noHBand="0", noVBand="1")
     if clean_text(caption):
@@ -243,14 +247,121 @@ def _row(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool], *
         sub(tc_pr, "w:tcW", w=str(width), type="dxa")
         if header:
             sub(tc_pr, "w:shd", val="clear", color="auto", fill="D9D9D9")
+        elif is_number:
+            sub(tc_pr, "w:noWrap")  # a header may wrap between its words; an amount never
         runs = [_run(text, bold=bold)] if clean_text(text) else []
         tc.append(_paragraph(runs, align="right" if is_number else None, compact=compact))
     return tr
 
 
+# --- column widths ----------------------------------------------------------------------------
+
+
+def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool], *,
+                  available: int, text: TableText) -> list[int]:
+    """Column widths in twips that add up to ``available``, from the cells (row 0 is the header).
+
+    A numeric column is as wide as its longest value (which then never wraps) or its header's longest
+    word. A text column needs at least its longest word; the room left is shared in stages: first
+    towards each column's typical (mean) cell length, then towards its longest cell, and what is left
+    after that goes to the text columns in proportion to their width. A table that cannot fit even so
+    keeps its numeric columns whole where it can and shrinks the text columns (long words break).
+    """
+    em = text.em * text.font_factor
+
+    def twips(ems: float) -> int:
+        return math.ceil(ems * em) + text.margins
+
+    minimum: list[int] = []
+    typical: list[int] = []
+    longest: list[int] = []
+    for index, is_number in enumerate(numeric):
+        cells = [(clean_text(row[index]), b) for row, b in zip(rows, bold, strict=True)]
+        words = max(longest_word_em(t, b) for t, b in cells)
+        if is_number:
+            need = twips(max([words, *(amount_em(t, b) for t, b in cells[1:])]))
+            minimum.append(need)
+            typical.append(need)
+            longest.append(need)
+            continue
+        lines = [line_em(t, b) for t, b in cells if t.strip()]
+        minimum.append(twips(words))
+        typical.append(twips(max(words, sum(lines) / len(lines) if lines else 0.0)))
+        longest.append(twips(max([words, *lines])))
+    return _share(available, [minimum, typical, longest], [not n for n in numeric])
+
+
+def _share(available: int, stages: list[list[int]], flexible: list[bool]) -> list[int]:
+    widths = [float(width) for width in stages[0]]
+    if sum(widths) > available:
+        return _rounded(_shrink(widths, flexible, available), available)
+    for stage in stages[1:]:
+        room, extra = available - sum(widths), sum(stage) - sum(widths)
+        if extra > room:
+            widths = [w + (s - w) * room / extra for w, s in zip(widths, stage, strict=True)]
+            break
+        widths = [float(width) for width in stage]
+    room = available - sum(widths)
+    takers = [i for i, f in enumerate(flexible) if f] or list(range(len(widths)))
+    weights = {i: widths[i] or 1.0 for i in takers}
+    for i, weight in weights.items():
+        widths[i] += room * weight / sum(weights.values())
+    return _rounded(widths, available)
+
+
+def _shrink(widths: list[float], flexible: list[bool], available: int) -> list[float]:
+    """Too wide even at the minimum: the text columns give way (keeping a third of their minimum),
+    then, if that is not enough, all columns alike."""
+    fixed = sum(w for w, f in zip(widths, flexible, strict=True) if not f)
+    text = sum(w for w, f in zip(widths, flexible, strict=True) if f)
+    if text and fixed + text / 3 <= available:
+        scale = (available - fixed) / text
+        return [w * scale if f else w for w, f in zip(widths, flexible, strict=True)]
+    return [w * available / sum(widths) for w in widths]
+
+
+def _rounded(widths: list[float], total: int) -> list[int]:
+    """Whole twips adding up to ``total`` exactly (largest remainders get the odd twips)."""
+    whole = [math.floor(w) for w in widths]
+    by_remainder = sorted(range(len(widths)), key=lambda i: whole[i] - widths[i])
+    for i in by_remainder[:total - sum(whole)]:
+        whole[i] += 1
+    return whole
+
+
+# --- the room on the page and pictures --------------------------------------------------------
+
+
+def _text_width(context: Context, cell_margins: int = 216) -> int:
+    """Twips available at the site: its section's text width, or less inside a table cell."""
+    site = context.site
+    width = section_width(_section_properties(site))
+    cell = next((a for a in (site.parent, *site.parent.iterancestors()) if a.tag == w("tc")), None)
+    tc_w = cell.find(f"{w('tcPr')}/{w('tcW')}") if cell is not None else None
+    value = tc_w.get(w("w"), "") if tc_w is not None else ""
+    if tc_w is not None and tc_w.get(w("type"), "dxa") == "dxa" and value.isdigit():
+        width = min(width, max(int(value) - cell_margins, 720))
+    return width
+
+
+def _section_properties(site: Site) -> Element | None:
+    """The site's section (``w:sectPr``): the first section break after the site in the body."""
+    if site.parent.tag == w("body"):
+        following = list(site.parent)[site.index:]
+    else:
+        top = next((a for a in (site.parent, *site.parent.iterancestors())
+                    if (parent := a.getparent()) is not None and parent.tag == w("body")), None)
+        following = [top, *top.itersiblings()] if top is not None else []
+    for element in following:
+        found = element if element.tag == w("sectPr") else element.find(f"{w('pPr')}/{w('sectPr')}")
+        if found is not None:
+            return found
+    return None
+
+
 def _image(context: Context, block: Image) -> Element:
     part = context.document.part
-    width_cm = min(max(block.width_cm, 1.0), _content_width(context.document) / 567)
+    width_cm = min(max(block.width_cm, 1.0), _text_width(context) / 567)
     inline = part.new_pic_inline(io.BytesIO(context.images[block.name]), width=Cm(width_cm))
     context.next_shape_id += 1
     inline.docPr.set("id", str(context.next_shape_id))

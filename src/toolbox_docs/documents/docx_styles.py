@@ -5,10 +5,15 @@ when its id is "Kop2"); what is missing is added here: a built-in "heading N" de
 definitions of our own (named ``toolbox-docs-bullet`` and ``toolbox-docs-number``, so a rerun finds
 and reuses them instead of piling up new ones). Also the small element builders every part of the
 writer uses (``el``, ``sub``): python-docx element classes, so runs and paragraphs keep their helpers.
+And what the styles say about a table's text (``table_text``: font size, font, cell margins), which
+the column widths are estimated from.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -24,6 +29,14 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 _OUR_LISTS = {"toolbox-docs-bullet": False, "toolbox-docs-number": True}
+_DEFAULT_WIDTH_TWIPS = 9072  # A4 with 2.5 cm margins
+_FALLBACK_SIZE = 24  # half-points; 12 pt when no style says: on the safe (wide) side of 10 or 11 pt
+_FALLBACK_CELL_MARGIN = 108  # twips on each side, Word's "Normal Table"
+# Fonts whose letters and digits run clearly wider than Arial's, by about this much (rounded up).
+# Any other font is measured as Arial: Calibri, Times New Roman and most others are narrower.
+_WIDE_FONTS = {"verdana": 1.2, "dejavu sans": 1.2, "bookman old style": 1.15, "century gothic": 1.15,
+               "georgia": 1.1, "lucida sans": 1.1, "lucida sans unicode": 1.1, "segoe ui": 1.05,
+               "tahoma": 1.05}
 
 
 # --- building elements ------------------------------------------------------------------------
@@ -93,6 +106,117 @@ def _heading_definition(style_id: str, level: int, normal: str | None) -> Elemen
     sub(rpr, "w:sz", val=size)
     sub(rpr, "w:szCs", val=size)
     return style
+
+
+# --- what the styles say about a table's text --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableText:
+    """How wide text in a table's cells runs: ``em`` in twips (the font size), a factor for a font
+    wider than Arial, and the left and right cell margins together in twips."""
+
+    em: int
+    font_factor: float
+    margins: int
+
+
+def table_text(styles: Element | None, table_style: str | None) -> TableText:
+    """The text of a table with ``table_style`` (None: the document's default table style) whose cell
+    paragraphs have the default paragraph style. Where styles disagree on the size, the larger wins."""
+    if styles is None:
+        margins = 2 * _FALLBACK_CELL_MARGIN
+        return TableText(_FALLBACK_SIZE * 10, 1.0, margins)
+    paragraph = _chain(styles, "paragraph", None)
+    table = _chain(styles, "table", table_style)
+    defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}")
+    sources = [*paragraph, *table, *([defaults] if defaults is not None else [])]
+    sizes = [int(v) for source in sources for size in source.iterfind(f"{w('rPr')}/{w('sz')}")
+             if (v := size.get(w("val"), "")).isdigit() and 2 <= int(v) <= 3276]
+    fonts = [f.get(w("ascii")) or f.get(w("hAnsi")) or "" for source in sources
+             for f in source.iterfind(f"{w('rPr')}/{w('rFonts')}")]
+    font = next((f for f in fonts if f), "")
+    margins = sum(_cell_margin(table, sides) for sides in (("left", "start"), ("right", "end")))
+    return TableText(max(sizes, default=_FALLBACK_SIZE) * 10, _WIDE_FONTS.get(font.casefold(), 1.0), margins)
+
+
+def _chain(styles: Element, kind: str, style_id: str | None) -> list[Element]:
+    """The style ``style_id`` of ``kind`` (None: the default one) and the styles it is based on."""
+    by_id = {s.get(w("styleId"), ""): s for s in styles.iter(w("style")) if s.get(w("type")) == kind}
+    if style_id is None:
+        style_id = next((i for i, s in by_id.items() if s.get(w("default")) in ("1", "true", "on")), "")
+    chain: list[Element] = []
+    while style_id in by_id and by_id[style_id] not in chain:
+        chain.append(by_id[style_id])
+        based = by_id[style_id].find(w("basedOn"))
+        style_id = based.get(w("val"), "") if based is not None else ""
+    return chain
+
+
+def _cell_margin(chain: list[Element], sides: tuple[str, ...]) -> int:
+    for style in chain:
+        for side in sides:
+            margin = style.find(f"{w('tblPr')}/{w('tblCellMar')}/{w(side)}")
+            value = margin.get(w("w"), "") if margin is not None else ""
+            if value.isdigit() and margin is not None and margin.get(w("type"), "dxa") == "dxa":
+                return min(int(value), 1440)
+    return _FALLBACK_CELL_MARGIN
+
+
+# --- how wide text runs, and the page ---------------------------------------------------------
+
+# Advance widths in em of Arial (and the metric-compatible Liberation Sans), in classes, rounded up;
+# anything else ASCII is 0.556 em (digits, most lowercase letters).
+_EM_CLASSES = ((0.23, "ijl|"), (0.28, " !,./:;I[\\]`'ft"), (0.34, '"()*-r{}'), (0.5, "cksvxyzJ"),
+               (0.67, "ABEFKPSTVXYZ&"), (0.78, "CDGHNOQRUw"), (0.84, "mM%"), (1.0, "W@"))
+_EM = {char: em for em, chars in _EM_CLASSES for char in chars}
+# Beyond ASCII: the spaces amounts are written with ("€\u00a01.700,00"), and common punctuation.
+_OTHER_EM = {**dict.fromkeys("\u00a0\u2009\u202f", 0.28), **dict.fromkeys("€–‘’‚“”„•", 0.56)}
+_BOLD = 1.1  # bold runs about a tenth wider
+_SAFETY = 1.05  # rounding, kerning
+_BREAKS = re.compile("[ \t\n\u2009]+")  # where a line may break (not at a no-break space)
+_DIGIT_EM = 0.55  # at least this per character of an amount: digits are 0.5 to 0.56 em in office fonts
+
+
+def line_em(text: str, bold: bool) -> float:
+    """Width of the longest line of ``text`` set on one line, in em (an estimate on the wide side)."""
+    factor = _SAFETY * (_BOLD if bold else 1.0)
+    return max(sum(map(_char_em, line)) for line in text.split("\n")) * factor
+
+
+def longest_word_em(text: str, bold: bool) -> float:
+    """Width of the longest word of ``text``: narrower than that, a column breaks words. Words end
+    at spaces, tabs and line breaks, not at a no-break space ("€\u00a01.700,00" is one word)."""
+    return max((line_em(word, bold) for word in _BREAKS.split(text) if word), default=0.0)
+
+
+def amount_em(text: str, bold: bool) -> float:
+    """Width of an amount or number: as ``line_em``, but never under 0.55 em per character."""
+    return max(max(line_em(line, bold), _DIGIT_EM * len(line)) for line in text.split("\n"))
+
+
+def _char_em(char: str) -> float:
+    base = unicodedata.normalize("NFD", char)[:1]  # "ë" is as wide as "e"
+    if base.isascii():
+        return _EM.get(base, 0.56)
+    return _OTHER_EM.get(char, 1.0)  # other scripts and symbols: a full em, to be safe
+
+
+def section_width(sect_pr: Element | None) -> int:
+    """Text width of a section in twips: page minus margins and gutter (one column's worth)."""
+    def number(tag: str, attribute: str, default: str = "") -> int | None:
+        found = sect_pr.find(w(tag)) if sect_pr is not None else None
+        value = found.get(w(attribute), default) if found is not None else default
+        return int(value) if value.isdigit() else None
+
+    page, left, right = number("pgSz", "w"), number("pgMar", "left"), number("pgMar", "right")
+    if page is None or left is None or right is None:
+        return _DEFAULT_WIDTH_TWIPS
+    width = page - left - right - (number("pgMar", "gutter", "0") or 0)
+    columns, space = number("cols", "num", "1") or 1, number("cols", "space", "720") or 0
+    if 1 < columns <= 45:
+        width = (width - (columns - 1) * space) // columns
+    return width if 1440 <= width <= 31680 else _DEFAULT_WIDTH_TWIPS
 
 
 # --- list numbering ---------------------------------------------------------------------------
