@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +69,26 @@ class Project:
     def search_text(self) -> str:
         parts = (self.name, self.keywords, self.area, self.policy_field, " ".join(self.methods), self.lessons,
                  self.evaluation_keywords, self.went_well, self.could_be_better, self.contact)
-        return " ".join(parts).casefold()
+        return fold(" ".join(parts))
+
+
+def fold(text: str) -> str:
+    """Text for matching: case and accents do not count ('Ideeënmarkt' matches 'ideeenmarkt')."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def excerpt(text: str, words: list[str], *, width: int = 160) -> str:
+    """A piece of ``text`` of about ``width`` characters around the first of ``words`` found in it."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    folded = fold(flat)
+    hits = [i for i in (folded.find(fold(w)) for w in words) if i >= 0]
+    # fold() keeps the length of ordinary Dutch text (accents are removed, not letters), so positions match.
+    start = max(0, min(hits) - width // 3) if hits and len(folded) == len(flat) else 0
+    piece = flat[start:start + width]
+    return ("…" if start else "") + piece.strip() + ("…" if start + width < len(flat) else "")
 
 
 def _data(project: Project) -> str:
@@ -97,8 +117,8 @@ class Register:
         self.state = state
 
     def _select(self, where: str = "", parameters: tuple[Any, ...] = ()) -> list[Project]:
-        rows = self.state.query("SELECT project_id, intake_path, root, status, data, updated_at FROM projects "
-                                f"{where} ORDER BY updated_at, project_id", parameters)
+        rows = self.state.query("SELECT project_id, intake_path, root, status, data, updated_at "
+                                f"FROM projects {where} ORDER BY updated_at, project_id", parameters)
         return [_project(row) for row in rows]
 
     def all(self) -> list[Project]:
@@ -114,7 +134,8 @@ class Register:
 
     def _save(self, project: Project) -> None:
         self.state.execute(
-            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(project_id) DO UPDATE SET intake_path=excluded.intake_path, root=excluded.root, "
             "status=excluded.status, data=excluded.data, updated_at=excluded.updated_at",
             (project.project_id, project.intake_path, project.root, project.status, _data(project),
@@ -172,7 +193,8 @@ class Register:
             could_be_better=evaluation.could_be_better,
             evaluation_keywords=evaluation.keywords or "",
             evaluated_on=now.date().isoformat(),
-            extra={**project.extra, "outcome": evaluation.outcome, "decision_taken": evaluation.decision_taken},
+            extra={**project.extra, "outcome": evaluation.outcome,
+                   "decision_taken": evaluation.decision_taken},
             methods=project.methods or tuple(m.method for m in evaluation.methods_used),
             updated_at=now.isoformat(timespec="seconds"),
         )
@@ -180,9 +202,13 @@ class Register:
         return done
 
     def search(self, term: str) -> list[Project]:
-        words = term.casefold().split()
+        """Projects whose name, keywords, area, field, methods or lessons hold every word of ``term``."""
+        words = fold(term).split()
+        if not words:
+            return []
         return [p for p in self.all() if all(word in p.search_text() for word in words)]
 
 
-_EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_hours", "participants", "verdict", "support",
-                      "lessons", "went_well", "could_be_better", "evaluation_keywords", "evaluated_on", "extra")
+_EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_hours", "participants", "verdict",
+                      "support", "lessons", "went_well", "could_be_better", "evaluation_keywords",
+                      "evaluated_on", "extra")

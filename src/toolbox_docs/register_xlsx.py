@@ -1,8 +1,10 @@
 """``projectenregister.xlsx``: the register as a workbook on the share, rewritten after every change.
 
 Two sheets, 'Lopend' and 'Afgerond', with filters on and the header frozen; the sheets are protected
-(without password) because the file is regenerated: edits would be lost. Every text is written as text
-with Excel's quote prefix, so a value that starts with = + - or @ can never run as a formula.
+(without password) because the file is regenerated: edits would be lost. Every text is written as a
+string cell, never a formula, and one that starts with = + - @ (or a tab or carriage return) also gets
+Excel's quote prefix, so that even retyping or copying it in Excel or LibreOffice keeps it text.
+Characters a workbook cannot hold are removed, and a text longer than a cell holds is cut off.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from toolbox_docs.fsio import WriteError, atomic_write
 from toolbox_docs.outputs import REGISTER_NAME
 from toolbox_docs.register import FINISHED, RUNNING, Project
+from toolbox_docs.state import path_key
 
 if TYPE_CHECKING:
     from toolbox_docs.pipeline import Runtime
@@ -57,7 +61,13 @@ _FINISHED: list[tuple[str, int, Callable[[Project], Any]]] = [
 ]
 _TAIL: list[tuple[str, int, Callable[[Project], Any]]] = [("Projectnummer", 16, lambda p: p.project_id)]
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+
+
+def cell_text(value: str) -> str:
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
 
 
 def _money(text: str) -> Decimal | None:
@@ -85,8 +95,11 @@ def _sheet(wb: Workbook, title: str, projects: Sequence[Project],
     for row, project in enumerate(projects, start=2):
         for index, (_, _, value_of) in enumerate(columns, start=1):
             value = value_of(project)
+            if value is None or value == "":
+                continue
             cell = ws.cell(row, index)
             if isinstance(value, str):
+                value = cell_text(value)
                 cell.value = value
                 cell.data_type = "s"  # never a formula, whatever it starts with
                 cell.quotePrefix = value.startswith(FORMULA_STARTS)
@@ -110,7 +123,8 @@ def register_workbook(projects: Sequence[Project]) -> bytes:
     default = wb.active
     if default is not None:
         wb.remove(default)
-    running = sorted((p for p in projects if p.status == RUNNING), key=lambda p: (p.name.casefold(), p.project_id))
+    running = sorted((p for p in projects if p.status == RUNNING),
+                     key=lambda p: (p.name.casefold(), p.project_id))
     finished = sorted((p for p in projects if p.status == FINISHED),
                       key=lambda p: (p.evaluated_on, p.name.casefold()), reverse=True)
     _sheet(wb, "Lopend", running, _COMMON + _TAIL)
@@ -126,6 +140,15 @@ def write_register(path: Path, projects: Sequence[Project]) -> None:
     atomic_write(path, register_workbook(projects))
 
 
+def belongs_to(project: Project, root: Path) -> bool:
+    """Whether the project is the root's: registered under it, or its intake lies in it (a project first
+    processed by ``toolbox-docs process``, or under the same root spelled differently)."""
+    key = path_key(root)
+    if project.root and path_key(Path(project.root)) == key:
+        return True
+    return Path(project.intake_path).is_relative_to(key)
+
+
 def exporter_for(runtime: Runtime) -> Callable[[], None] | None:
     """A callback that rewrites the register in each watched root (with that root's projects)."""
     if not runtime.roots:
@@ -134,7 +157,7 @@ def exporter_for(runtime: Runtime) -> Callable[[], None] | None:
     def export() -> None:
         projects = runtime.register.all()
         for root in runtime.roots:
-            mine = [p for p in projects if p.root == str(root)]
+            mine = [p for p in projects if belongs_to(p, root)]
             try:
                 write_register(root / REGISTER_NAME, mine)
             except WriteError as error:
