@@ -441,7 +441,7 @@ def register_export(ctx: click.Context, out_file: Path | None) -> None:
 @main.command("reminders")
 @click.option("--send", is_flag=True, help="Verstuur de herinneringen per e-mail aan de trekkers "
               "(instellingen [smtp]). Elke herinnering gaat één keer.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="JJJJ-MM-DD",
               help="Reken met deze datum (JJJJ-MM-DD) in plaats van vandaag, bijvoorbeeld om vooruit te "
                    "kijken.")
 @click.pass_context
@@ -451,7 +451,8 @@ def reminders_command(ctx: click.Context, send: bool, today: dt.datetime | None)
     Drie maanden voor het einde van de participatie: 'evalueer met externe partijen'. Zes weken voor
     het einde: 'vul de evaluatie in'. Een herinnering is aan de beurt vanaf die datum tot drie maanden
     na het einde, zolang het project niet geëvalueerd is en de herinnering nog niet verstuurd is.
-    Zonder mailserver ([smtp] host) worden ze alleen getoond.
+    Zonder mailserver ([smtp] host) worden ze alleen getoond. De dienst (watch) doet dit zelf elke
+    dag als [herinneringen] aan = true, en mailt dan alleen als [herinneringen] verzenden = true.
 
     \b
     Afsluitcodes: 0 alles getoond of verstuurd (ook als e-mail niet is ingesteld);

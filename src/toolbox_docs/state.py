@@ -62,6 +62,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (project_id, kind, due)
     );
     """,
+    # 3: to whom a reminder went, and a claim so that two runs never send the same reminder
+    """
+    ALTER TABLE reminders ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reminders ADD COLUMN claimed_at TEXT;
+    """,
 )
 
 

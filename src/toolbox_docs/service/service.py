@@ -322,14 +322,14 @@ class Service:
         """
         if self.once or not self.settings.reminders_enabled or dt.datetime.now() < self.reminders_at:
             return
-        from toolbox_docs.reminders import RETRY, run_daily
-
         now = dt.datetime.now().replace(microsecond=0)
         try:
+            from toolbox_docs.reminders import run_daily
+
             self.reminders_at = run_daily(self.state, self.settings, now=now, log=log)
         except Exception as error:
             log.error("Herinneringen mislukt (nieuwe poging over een uur): %s", error)
-            self.reminders_at = now + RETRY
+            self.reminders_at = now + dt.timedelta(hours=1)
 
     def _beat(self, *, final: bool = False) -> None:
         write_status(self.status_file, {

@@ -1,0 +1,306 @@
+"""Evaluation reminders (domain.md §1, item 6): which are due, their mail, and sending each exactly once.
+
+Two reminders per running project, counted back from the end of its participation
+(``documents.planning.reminder_dates``): three months before, "evalueer met externe partijen"; six weeks
+before, "vul de evaluatie in". A reminder is *due* from its date until ``GRACE`` (thirteen weeks, about
+three months) after the end of the participation, as long as the project is running (not evaluated) and
+that reminder was not sent before. After that window a reminder is stale: a project registered long
+after its end (or a service switched on for the first time) does not send mail about old news.
+
+Each (project, kind) is mailed once. When the end date moves, the reminder already sent stays sent.
+Before sending, a process claims the reminder in the state (``claim``), so the daily run of the service
+and a person's ``toolbox-docs reminders --send`` never both send it; a claim older than
+``CLAIM_MINUTES`` (a crashed run) is taken over. ``sent_at`` is written right after the mail server has
+accepted the message. A failure is recorded (attempts, last error) and the reminder stays due.
+
+``due_reminders`` is pure; ``ReminderLog`` is the record in the state; ``ReminderText`` renders the mail
+from ``teksten/herinnering.txt.j2`` (sandboxed, plain text: the first line is the subject).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from toolbox_docs import formatting
+from toolbox_docs.documents.planning import reminder_dates
+from toolbox_docs.errors import MailError, SettingsError
+from toolbox_docs.mail import Mail, Mailer
+from toolbox_docs.outputs import evaluation_workbook_path
+from toolbox_docs.register import RUNNING, Project, Register
+from toolbox_docs.resources import templates_dir
+from toolbox_docs.settings import Settings
+from toolbox_docs.state import State, path_key
+
+EXTERNAL = "extern"
+EVALUATE = "evaluatie"
+WHAT = {EXTERNAL: "evalueer met externe partijen", EVALUATE: "vul de evaluatie in"}
+GRACE = dt.timedelta(weeks=13)
+CLAIM_MINUTES = 15
+RETRY = dt.timedelta(hours=1)
+TEMPLATE = "herinnering.txt.j2"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    project_id: str
+    kind: str
+    due: dt.date
+    project_name: str
+    trekker_name: str
+    email: str
+    participation_end: dt.date
+    evaluation_workbook: Path | None = None
+
+    @property
+    def what(self) -> str:
+        return WHAT[self.kind]
+
+    def line(self) -> str:
+        """One Dutch line: project, what to do, trekker, since when."""
+        return (f"{self.project_name}: {self.what} — trekker {self.trekker_name} "
+                f"<{self.email or 'geen e-mail'}> — sinds {formatting.date_long(self.due)} "
+                f"(einde participatie {formatting.date_long(self.participation_end)})")
+
+
+def is_due(due: dt.date, *, end: dt.date, today: dt.date) -> bool:
+    return due <= today <= end + GRACE
+
+
+def evaluation_workbook_of(project: Project, output_dir: Path | None) -> Path | None:
+    """Where the pipeline put the project's pre-filled evaluation workbook (as ``process_file`` does)."""
+    if not project.intake_path:
+        return None
+    intake = Path(project.intake_path)
+    if output_dir is None:
+        return evaluation_workbook_path(intake)
+    folder = output_dir
+    if project.root:
+        try:
+            folder = output_dir / Path(path_key(intake.parent)).relative_to(path_key(Path(project.root)))
+        except ValueError:
+            folder = output_dir
+    return evaluation_workbook_path(intake, folder)
+
+
+def due_reminders(projects: Iterable[Project], *, today: dt.date, sent: Collection[tuple[str, str]],
+                  output_dir: Path | None = None) -> list[Reminder]:
+    """The reminders due on ``today`` that are not in ``sent`` ((project id, kind) pairs). Pure."""
+    found: list[Reminder] = []
+    for project in projects:
+        end = project.end_date
+        if project.status != RUNNING or end is None:
+            continue
+        for kind, day in reminder_dates(end):
+            if (project.project_id, kind) in sent or not is_due(day, end=end, today=today):
+                continue
+            found.append(Reminder(project.project_id, kind, day, project.name, project.contact, project.email,
+                                  end, evaluation_workbook_of(project, output_dir)))
+    return sorted(found, key=lambda r: (r.due, r.project_name.casefold(), r.project_id, r.kind))
+
+
+# --- the record in the state ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    project_id: str
+    kind: str
+    due: str
+    sent_at: str | None
+    recipient: str
+    attempts: int
+    last_error: str
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.isoformat(timespec="seconds")
+
+
+class ReminderLog:
+    """The ``reminders`` table: which reminder was sent when and to whom, and failed attempts."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def sent(self) -> set[tuple[str, str]]:
+        rows = self.state.query("SELECT DISTINCT project_id, kind FROM reminders WHERE sent_at IS NOT NULL")
+        return {(str(p), str(k)) for p, k in rows}
+
+    def entries(self) -> list[Entry]:
+        rows = self.state.query("SELECT project_id, kind, due, sent_at, recipient, attempts, last_error "
+                                "FROM reminders ORDER BY project_id, kind, due")
+        return [Entry(*row) for row in rows]
+
+    def claim(self, reminder: Reminder, *, now: dt.datetime) -> bool:
+        """Take the reminder for sending; False when it was sent, or another run is sending it now."""
+        token = f"{_stamp(now)} {secrets.token_hex(4)}"
+        stale = _stamp(now - dt.timedelta(minutes=CLAIM_MINUTES))
+        key = (reminder.project_id, reminder.kind, reminder.due.isoformat())
+        self.state.execute(
+            "INSERT INTO reminders(project_id, kind, due, claimed_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS ("
+            "SELECT 1 FROM reminders WHERE project_id = ? AND kind = ? AND (sent_at IS NOT NULL "
+            "OR (claimed_at IS NOT NULL AND claimed_at > ?))) "
+            "ON CONFLICT(project_id, kind, due) DO UPDATE SET claimed_at = excluded.claimed_at",
+            (*key, token, reminder.project_id, reminder.kind, stale))
+        rows = self.state.query("SELECT claimed_at FROM reminders "
+                                "WHERE project_id = ? AND kind = ? AND due = ?", key)
+        return bool(rows) and rows[0][0] == token
+
+    def mark_sent(self, reminder: Reminder, *, recipient: str, now: dt.datetime) -> None:
+        self.state.execute(
+            "UPDATE reminders SET sent_at = ?, recipient = ?, attempts = attempts + 1, last_error = '', "
+            "claimed_at = NULL WHERE project_id = ? AND kind = ? AND due = ?",
+            (_stamp(now), recipient, reminder.project_id, reminder.kind, reminder.due.isoformat()))
+
+    def mark_failed(self, reminder: Reminder, *, error: str, now: dt.datetime) -> None:
+        self.state.execute(
+            "INSERT INTO reminders(project_id, kind, due, attempts, last_error) VALUES (?, ?, ?, 1, ?) "
+            "ON CONFLICT(project_id, kind, due) DO UPDATE SET attempts = attempts + 1, "
+            "last_error = excluded.last_error, claimed_at = NULL",
+            (reminder.project_id, reminder.kind, reminder.due.isoformat(), f"{_stamp(now)} {error}"))
+
+
+# --- the mail -------------------------------------------------------------------------------------
+
+
+def _text_environment(folder: Path) -> SandboxedEnvironment:
+    # The configured wording folder first; the built-in text when an advisor's folder has no reminder.
+    loader = ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(templates_dir() / "teksten"))])
+    env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True,
+                               lstrip_blocks=True)
+    env.filters.update({"datum": formatting.date_long, "datum_kort": formatting.date_short})
+    return env
+
+
+class ReminderText:
+    """The reminder mail from ``herinnering.txt.j2``; a broken template is a ``SettingsError``."""
+
+    def __init__(self, wording_dir: Path) -> None:
+        self.folder = wording_dir
+        self.env = _text_environment(wording_dir)
+
+    def _render(self, context: Mapping[str, Any]) -> str:
+        try:
+            assert self.env.loader is not None
+            source, filename, _ = self.env.loader.get_source(self.env, TEMPLATE)
+            unknown = sorted(meta.find_undeclared_variables(self.env.parse(source)) - set(context)
+                             - set(self.env.globals))
+            if unknown:
+                raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. "
+                                    f"Beschikbaar: {', '.join(sorted(context))}.", path=filename)
+            return self.env.get_template(TEMPLATE).render(**context)
+        except TemplateNotFound:
+            raise SettingsError(f"de tekst {TEMPLATE} ontbreekt.", path=self.folder) from None
+        except TemplateError as error:
+            line = getattr(error, "lineno", None)
+            where = f" (regel {line})" if line else ""
+            raise SettingsError(f"de tekst {TEMPLATE} is niet te gebruiken{where}: {error.message}.",
+                                path=self.folder / TEMPLATE) from None
+
+    def mail(self, reminder: Reminder, *, organisation: str) -> Mail:
+        workbook = reminder.evaluation_workbook
+        text = self._render({
+            "kind": reminder.kind,
+            "project_name": reminder.project_name,
+            "trekker_name": reminder.trekker_name,
+            "participation_end": reminder.participation_end,
+            "evaluation_workbook": str(workbook) if workbook is not None else None,
+            "organisation": organisation,
+        })
+        lines = text.strip("\n").split("\n")
+        subject = lines[0].strip()
+        body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines[1:]).strip("\n")) + "\n"
+        if not subject or not body.strip():
+            raise SettingsError(f"de tekst {TEMPLATE} moet beginnen met de onderwerpregel, dan een lege "
+                                "regel en dan de tekst van de e-mail.", path=self.folder / TEMPLATE)
+        return Mail(to=reminder.email, subject=subject, body=body)
+
+
+# --- listing and sending --------------------------------------------------------------------------
+
+
+def find_due(state: State, settings: Settings, *, today: dt.date) -> list[Reminder]:
+    return due_reminders(Register(state).all(), today=today, sent=ReminderLog(state).sent(),
+                         output_dir=settings.output_dir)
+
+
+@dataclass
+class SendReport:
+    sent: list[Reminder] = field(default_factory=list)
+    failed: list[tuple[Reminder, str]] = field(default_factory=list)
+    skipped: list[Reminder] = field(default_factory=list)
+
+
+def send_reminders(reminders: Sequence[Reminder], *, state: State, settings: Settings,
+                   now: dt.datetime) -> SendReport:
+    """Mail each reminder to its trekker over one SMTP connection; record what went out and what failed.
+
+    Raises only for a broken mail text (``SettingsError``) or state; mail problems are in the report.
+    """
+    report = SendReport()
+    if not reminders:
+        return report
+    text = ReminderText(settings.wording_dir)
+    mails = [(reminder, text.mail(reminder, organisation=settings.organisation)) for reminder in reminders]
+    log = ReminderLog(state)
+    mailer = Mailer(settings.smtp)
+    try:
+        mailer.open()
+    except MailError as error:
+        for reminder in reminders:
+            log.mark_failed(reminder, error=error.message, now=now)
+            report.failed.append((reminder, error.message))
+        return report
+    lost = ""
+    try:
+        for reminder, mail in mails:
+            if not mailer.connected:
+                log.mark_failed(reminder, error=lost, now=now)
+                report.failed.append((reminder, f"niet geprobeerd: {lost}"))
+                continue
+            if not log.claim(reminder, now=now):
+                report.skipped.append(reminder)
+                continue
+            try:
+                mailer.send(mail)
+            except MailError as error:
+                lost = error.message
+                log.mark_failed(reminder, error=error.message, now=now)
+                report.failed.append((reminder, error.message))
+                continue
+            log.mark_sent(reminder, recipient=mail.to, now=now)
+            report.sent.append(reminder)
+    finally:
+        mailer.close()
+    return report
+
+
+def run_daily(state: State, settings: Settings, *, now: dt.datetime, log: logging.Logger) -> dt.datetime:
+    """The service's daily run: send the due reminders (or list them in the log); returns the next run."""
+    due = find_due(state, settings, today=now.date())
+    tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time())
+    if not due:
+        log.info("Herinneringen: vandaag geen.")
+        return tomorrow
+    if not (settings.reminders_send and settings.smtp.configured):
+        why = ("verzenden staat uit, [herinneringen] verzenden" if not settings.reminders_send
+               else "er is geen mailserver ingesteld, [smtp] host")
+        for reminder in due:
+            log.info("Herinnering aan de beurt (niet gemaild: %s): %s", why, reminder.line())
+        return tomorrow
+    report = send_reminders(due, state=state, settings=settings, now=now)
+    for reminder in report.sent:
+        log.info("Herinnering verstuurd aan %s: %s", reminder.email, reminder.line())
+    for reminder, error in report.failed:
+        log.warning("Herinnering niet verstuurd (volgt opnieuw): %s — %s", reminder.line(), error)
+    return now + RETRY if report.failed else tomorrow
