@@ -1,0 +1,277 @@
+"""End to end in a test root: intake → outputs → the pre-filled evaluation workbook filled by a script →
+the evaluation report, the project moved to 'afgerond' (state and projectenregister.xlsx), the outcome in
+the proposal's paragraph, and ``register search`` finding the project by a word from its lessons.
+
+The evaluation is filled with ``fill_workbook`` into the workbook the pipeline itself prepared, the way a
+civil servant fills it in Excel: by defined names and rows of the 'Werkvormen' table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from openpyxl import load_workbook
+
+from toolbox_docs import register_xlsx
+from toolbox_docs.cli import main
+from toolbox_docs.forms.schema import CRITERION_KEYS
+from toolbox_docs.forms.xlsx_fill import fill_workbook
+from toolbox_docs.pipeline import Outcome, Runtime, process_file
+from toolbox_docs.register import FINISHED
+from toolbox_docs.settings import Settings
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+INTAKE_DAY = dt.datetime(2027, 1, 11, 9, 0)
+EVALUATION_DAY = dt.datetime(2027, 6, 14, 10, 0)
+LESSONS = ("Begin met een zonnebloemactie op het schoolplein: zo bereik je ouders en kinderen die nooit naar "
+           "een avond komen.")
+OUTCOME = ("Bewoners kozen voor een speelplek bij de basisschool en twaalf nieuwe bomen aan de "
+           "Schaesbergerweg.")
+# Over the three pre-filled rows of the advised methods: one used, one not used (its row cleared, as a
+# person deletes it), one used; and a method nobody planned added below.
+USED: list[dict[str, Any]] = [
+    {"method": "Wijkwandeling", "participants": 30, "hours": 12, "euros": 250},
+    {"method": None},
+    {"method": "Terugkoppelingsbijeenkomst", "participants": 45, "hours": 20.5, "euros": 1000},
+    {"method": "Ontwerpatelier", "participants": 20, "hours": 8, "euros": 0},
+]
+
+
+# --- reading the Word documents, including text inside content controls ------------------------
+
+
+def _document(path: Path) -> Any:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in _document(path).iter(f"{W}p")]
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    tables = []
+    for table in _document(path).iter(f"{W}tbl"):
+        rows = [["".join(t.text or "" for t in cell.iter(f"{W}t")) for cell in row.iter(f"{W}tc")]
+                for row in table.iter(f"{W}tr")]
+        tables.append(rows)
+    return tables
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- the test root ----------------------------------------------------------------------------
+
+
+@dataclass
+class Project:
+    root: Path
+    folder: Path
+    intake: Path
+    evaluation: Path
+    proposal: Path
+    runtime: Runtime
+    project_id: str
+
+
+@pytest.fixture
+def project(tmp_path: Path, settings: Settings, example_intake: bytes) -> Iterator[Project]:
+    """The worked example, processed once in a watched root with the register exporter on."""
+    root = tmp_path / "Participatie"
+    folder = root / "Projecten" / "Groenplan Meezenbroek"
+    folder.mkdir(parents=True)
+    intake = folder / "intake.xlsx"
+    intake.write_bytes(example_intake)
+    runtime = Runtime.open(settings, roots=(root,))
+    runtime.on_register_change = register_xlsx.exporter_for(runtime)
+    try:
+        result = process_file(intake, runtime, now=INTAKE_DAY)
+        assert result.outcome is Outcome.DONE, result.lines()
+        assert result.project_id is not None
+        yield Project(root, folder, intake, folder / "intake - evaluatie.xlsx",
+                      folder / "intake - collegevoorstel.docx", runtime, result.project_id)
+    finally:
+        runtime.close()
+
+
+def evaluation_values(**overrides: Any) -> dict[str, Any]:
+    """A complete evaluation as a trekker would type it: eight 'goed', one 'voldoende', one 'onvoldoende'."""
+    scores = dict.fromkeys(CRITERION_KEYS.values(), "goed")
+    keys = list(scores)
+    scores[keys[2]] = "voldoende"
+    scores[keys[7]] = "onvoldoende"
+    values: dict[str, Any] = {f"crit_{key}_score": score for key, score in scores.items()}
+    values[f"crit_{keys[7]}_note"] = "De eerste bijeenkomst viel in de zomervakantie."
+    values.update({
+        "achieved_level": "adviseren",
+        "decision_taken": "nee",
+        "outcome": OUTCOME,
+        "unexpected": "Veel meer jongeren dan verwacht deden mee.",
+        "support": "groot",
+        "participant_rating": "7,8",
+        "went_well": "De wijkwandeling met de wijkagent.",
+        "could_be_better": "Eerder beginnen met de uitnodigingen.",
+        "lessons": LESSONS,
+        "keywords": "schoolplein, bomen",
+    })
+    values.update(overrides)
+    return values
+
+
+def fill_evaluation(project: Project, rows: list[dict[str, Any]] | None = None, **overrides: Any) -> None:
+    prepared = project.evaluation.read_bytes()
+    project.evaluation.write_bytes(fill_workbook(prepared, evaluation_values(**overrides),
+                                                 USED if rows is None else rows))
+
+
+def settings_file(tmp_path: Path, settings: Settings) -> Path:
+    config = tmp_path / "toolbox.toml"
+    config.write_text(f'[dienst]\nstatusbestand = "{settings.state_db.as_posix()}"\n', encoding="utf-8")
+    return config
+
+
+def sheet_names(path: Path) -> dict[str, list[str]]:
+    """Project names per sheet of a projectenregister.xlsx."""
+    wb = load_workbook(io.BytesIO(path.read_bytes()))
+    return {ws.title: [str(row[0]) for row in ws.iter_rows(min_row=2, values_only=True) if row[0]]
+            for ws in wb.worksheets}
+
+
+# --- the whole way ------------------------------------------------------------------------------
+
+
+def test_evaluation_end_to_end(project: Project, tmp_path: Path, settings: Settings) -> None:
+    register_file = project.root / "projectenregister.xlsx"
+    assert sheet_names(register_file) == {"Lopend": ["Groenplan Meezenbroek"], "Afgerond": []}
+    assert project.evaluation.is_file() and project.proposal.is_file()
+    before = "\n".join(docx_paragraphs(project.proposal))
+    assert "Wat kwam er uit de participatie?" not in before
+
+    planned = project.runtime.register.get(project.project_id)
+    assert planned is not None and "Ideeënmarkt" in planned.methods
+
+    fill_evaluation(project)
+    result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
+
+    assert result.outcome is Outcome.DONE, result.lines()
+    assert result.message == "oordeel: voldoende"
+    report = project.folder / "intake - evaluatie - evaluatieverslag.docx"
+    assert report in result.written
+    text = "\n".join(docx_paragraphs(report))
+    assert "Oordeel: voldoende" in text
+    assert "Eén criterium is onvoldoende, maar daar staat 8× 'goed' tegenover." in text
+    assert LESSONS in text and OUTCOME in text
+    planned_vs_actual = next(t for t in docx_tables(report) if t[0] == ["Onderdeel", "Gepland", "Werkelijk"])
+    rows = {row[0]: row[1:] for row in planned_vs_actual[1:]}
+    assert rows["Niveau"] == ["adviseren", "adviseren"]
+    assert rows["Werkvormen"] == ["; ".join(planned.methods),
+                                  "Wijkwandeling, Terugkoppelingsbijeenkomst en Ontwerpatelier"]
+    assert rows["Deelnemers"][1] == "95"
+    assert rows["Uren"][1] == "40,5"
+    assert rows["Kosten"][1] == "€\u00a01.250,00"
+    assert rows["Kosten"][0].startswith("€")  # the planned euros came through the pre-filled workbook
+
+    # the register: moved to 'afgerond' in the state and in the workbook at the root
+    registered = project.runtime.register.get(project.project_id)
+    assert registered is not None and registered.status == FINISHED
+    assert (registered.verdict, registered.participants, registered.lessons) == ("voldoende", 95, LESSONS)
+    assert (Decimal(registered.actual_hours), Decimal(registered.actual_euros)) == (Decimal("40.5"), 1250)
+    assert sheet_names(register_file) == {"Lopend": [], "Afgerond": ["Groenplan Meezenbroek"]}
+
+    # the proposal awaits its decision: the paragraph now says what came out, the old one is kept
+    assert project.proposal in result.written
+    after = "\n".join(docx_paragraphs(project.proposal))
+    assert f"Wat kwam er uit de participatie? {OUTCOME}" in after
+    assert "De evaluatie geeft het oordeel voldoende." in after
+    assert any((project.folder / "Vorige versies").glob("intake - collegevoorstel (*).docx"))
+
+    # a colleague finds it by a word from its lessons
+    project.runtime.close()
+    config = settings_file(tmp_path, settings)
+    found = CliRunner().invoke(main, ["--config", str(config), "register", "search", "Zonnebloemactie"])
+    assert found.exit_code == 0, found.output
+    assert "Groenplan Meezenbroek — Sanne de Vries" in found.output
+    assert "afgerond" in found.output and "oordeel voldoende" in found.output
+    assert "Lessen: " in found.output and "zonnebloemactie" in found.output
+    missing = CliRunner().invoke(main, ["--config", str(config), "register", "search", "kunstgrasveld"])
+    assert missing.exit_code == 1
+    assert "Geen projecten gevonden" in missing.output
+
+
+def test_decision_taken_leaves_the_paragraph_alone(project: Project) -> None:
+    proposal_before = digest(project.proposal)
+    fill_evaluation(project, decision_taken="ja")
+
+    result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
+
+    assert result.outcome is Outcome.DONE, result.lines()
+    assert (project.folder / "intake - evaluatie - evaluatieverslag.docx").is_file()
+    assert project.proposal not in result.outputs
+    assert digest(project.proposal) == proposal_before
+    assert not (project.folder / "Vorige versies").exists()
+    registered = project.runtime.register.get(project.project_id)
+    assert registered is not None and registered.status == FINISHED
+
+
+def test_reprocessing_the_intake_keeps_the_outcome_in_the_paragraph(project: Project) -> None:
+    fill_evaluation(project)
+    assert process_file(project.evaluation, project.runtime, now=EVALUATION_DAY).outcome is Outcome.DONE
+    project.runtime.state.forget(project.intake)  # as if the intake were saved again
+
+    again = process_file(project.intake, project.runtime, now=EVALUATION_DAY + dt.timedelta(days=1))
+
+    assert again.outcome is Outcome.DONE, again.lines()
+    registered = project.runtime.register.get(project.project_id)
+    assert registered is not None and registered.status == FINISHED and registered.lessons == LESSONS
+    assert f"Wat kwam er uit de participatie? {OUTCOME}" in "\n".join(docx_paragraphs(project.proposal))
+
+
+def test_unknown_project_gets_a_report_and_a_warning(project: Project) -> None:
+    fill_evaluation(project, project_id="P-2020-000000")
+
+    result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
+
+    assert result.outcome is Outcome.DONE, result.lines()
+    assert (project.folder / "intake - evaluatie - evaluatieverslag.docx").is_file()
+    warnings = [p for p in result.problems if p.code == "unknown-project"]
+    assert len(warnings) == 1 and not warnings[0].is_error
+    assert "P-2020-000000" in warnings[0].message and "niet in het projectenregister" in warnings[0].message
+    registered = project.runtime.register.get(project.project_id)
+    assert registered is not None and registered.status != FINISHED
+    assert sheet_names(project.root / "projectenregister.xlsx")["Afgerond"] == []
+
+
+def test_incomplete_evaluation_gets_feedback_only(project: Project) -> None:
+    # lessons and support left empty, and every pre-filled method row cleared
+    planned = project.runtime.register.get(project.project_id)
+    assert planned is not None
+    fill_evaluation(project, rows=[{"method": None}] * len(planned.methods), lessons=None, support=None)
+
+    result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
+
+    assert result.outcome is Outcome.REJECTED
+    feedback = project.folder / "intake - evaluatie - feedback.txt"
+    text = feedback.read_text(encoding="utf-8-sig")
+    assert "'Lessen' is verplicht" in text and "'Draagvlak' is verplicht" in text
+    assert "geen enkele werkvorm" in text
+    assert not (project.folder / "intake - evaluatie - evaluatieverslag.docx").exists()
+    registered = project.runtime.register.get(project.project_id)
+    assert registered is not None and registered.status != FINISHED
+
+    fill_evaluation(project)  # fixed and saved again: the report comes, the feedback goes
+    fixed = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
+    assert fixed.outcome is Outcome.DONE, fixed.lines()
+    assert not feedback.exists()
