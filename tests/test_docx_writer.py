@@ -666,7 +666,10 @@ def test_column_widths_always_add_up_and_amounts_fit_when_there_is_room(
     widest = [math.ceil(1.2 * 200 * longest(c, str.splitlines if n else str.split)) + 216
               for c, n in zip(columns, numeric, strict=True)]
     numbers = sum(w for w, n in zip(widest, numeric, strict=True) if n)
-    if numbers + sum(w for w, n in zip(widest, numeric, strict=True) if not n) / 3 <= available:
+    # Room: the amounts at their widest, and every text column at a third of its widest but never less
+    # than its cell margins (a column cannot be narrower than its margins).
+    text_room = sum(max(216, w / 3) for w, n in zip(widest, numeric, strict=True) if not n)
+    if numbers + text_room <= available:
         assert all(width >= need for width, need, n in zip(widths, needs, numeric, strict=True) if n)
 
 

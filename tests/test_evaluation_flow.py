@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from toolbox_docs import register_xlsx
 from toolbox_docs.cli import main
+from toolbox_docs.forms.check import check_workbook
 from toolbox_docs.forms.schema import CRITERION_KEYS
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.pipeline import Outcome, Runtime, process_file
@@ -275,3 +276,27 @@ def test_incomplete_evaluation_gets_feedback_only(project: Project) -> None:
     fixed = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
     assert fixed.outcome is Outcome.DONE, fixed.lines()
     assert not feedback.exists()
+
+
+def test_planned_methods_without_figures_do_not_count_as_used(project: Project) -> None:
+    """The prepared workbook lists the planned methods; a row nobody reported on is not a used method."""
+    planned = load_rows(project.evaluation)
+    assert len(planned) >= 2, "the prepared workbook lists the planned methods"
+    fill_evaluation(project, rows=[{"method": planned[0], "participants": 40, "hours": 12, "euros": 300}])
+    check = check_workbook(project.evaluation.read_bytes(), lists=project.runtime.settings.lists,
+                           limits=project.runtime.settings.limits)
+    assert check.ok, check.problems
+    assert [m.method for m in check.record.methods_used] == [planned[0]]
+
+
+def test_only_planned_rows_means_no_method_was_reported(project: Project) -> None:
+    fill_evaluation(project, rows=[])
+    check = check_workbook(project.evaluation.read_bytes(), lists=project.runtime.settings.lists,
+                           limits=project.runtime.settings.limits)
+    assert [p.code for p in check.problems if p.is_error] == ["no-methods-used"]
+
+
+def load_rows(path: Path) -> list[str]:
+    """The method names the toolbox pre-filled in the evaluation's table."""
+    sheet = load_workbook(path)["Werkvormen"]
+    return [row[0] for row in sheet.iter_rows(min_row=5, max_col=1, values_only=True) if row[0]]

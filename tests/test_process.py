@@ -26,8 +26,8 @@ from toolbox_docs.pipeline import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import need  # noqa: E402
-from intake_factory import SCENARIOS  # noqa: E402
+from conftest import need
+from intake_factory import SCENARIOS
 
 NOW = dt.datetime(2026, 11, 28, 14, 5)
 AMOUNT = re.compile(r"€\s?\d{1,3}(\.\d{3})*,\d{2}")

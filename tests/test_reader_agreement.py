@@ -66,9 +66,11 @@ def test_readers_agree_on_the_example(example_intake: bytes) -> None:
 # --- odd cell contents, written as a script (or a person's Excel) would ---------------------------------
 
 ODD_CELLS = [
-    pytest.param("participation_start", -1, "not-a-date", id="negative-number-in-date-cell"),
+    # Both readers read a date-formatted number as openpyxl does: -1 is 29-12-1899 (out of range) ...
+    pytest.param("participation_start", -1, "date-out-of-range", id="negative-number-in-date-cell"),
     pytest.param("participation_start", 0.5, "not-a-date", id="time-of-day-in-date-cell"),
-    pytest.param("participation_start", 2958466, "not-a-date", id="serial-beyond-9999-in-date-cell"),
+    # ... and a serial beyond the year 9999 is Excel's #VALUE!.
+    pytest.param("participation_start", 2958466, "error-value", id="serial-beyond-9999-in-date-cell"),
     pytest.param("participation_start", 46082, None, id="serial-number-in-date-cell"),
     pytest.param("budget_euros", True, "not-a-number", id="boolean-in-amount-cell"),
     pytest.param("budget_euros", "#REF!", "error-value", id="error-value"),

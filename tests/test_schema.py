@@ -24,7 +24,7 @@ from toolbox_docs.forms.schema import (
 )
 from toolbox_docs.settings import Settings
 
-FIELD_ID = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
+FIELD_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")  # lowercase snake_case words
 # A1 references (up to XFD1048576) and R1C1 references are what a defined name must never look like.
 A1_REF = re.compile(r"^[A-Za-z]{1,3}[0-9]+$")
 R1C1_REF = re.compile(r"^[Rr][0-9]*[Cc][0-9]*$")
@@ -56,7 +56,7 @@ def test_both_forms_are_declared() -> None:
 @pytest.mark.parametrize("schema", FORMS)
 def test_field_ids_are_excel_names_that_cannot_be_cell_references(schema: FormSchema) -> None:
     bad = [f.id for f in schema.fields if not FIELD_ID.match(f.id)]
-    assert not bad, f"field ids that are not snake_case with an underscore: {bad}"
+    assert not bad, f"field ids that are not lowercase snake_case: {bad}"
     for field in schema.fields:
         assert len(field.id) <= EXCEL_NAME_MAX
         assert not A1_REF.match(field.id), field.id

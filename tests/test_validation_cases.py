@@ -242,8 +242,9 @@ INTAKE_CASES = [
           "decision_maker": "raad"},
          rows=[*EXAMPLE_STAKEHOLDERS, {"name": "Buurtcomité Zuid", "category": "inwoners", "influence": 7,
                                        "interest": 2}],
-         expected=(at_field(I, "project_name", "required"), at_field(I, "participation_start", "not-a-date"),
-                   at_field(I, "scale", "not-in-list"), at_column(I, "influence", NEXT_ROW, "out-of-range"),
+         expected=(at_field(I, "project_name", "required"), at_field(I, "scale", "not-in-list"),
+                   at_field(I, "participation_start", "not-a-date"),
+                   at_column(I, "influence", NEXT_ROW, "out-of-range"),
                    at_field(I, "proposal_kind", "proposal-decider-mismatch", WARNING))),
 ]
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolbox_docs.errors import WorkbookError
+from toolbox_docs.errors import ToolboxError, WorkbookError
 from toolbox_docs.forms.check import UNREADABLE, Check, check_with_settings, refusal
 from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
 from toolbox_docs.settings import Settings
@@ -76,8 +77,19 @@ def check_files(paths: Iterable[Path], settings: Settings, *, jobs: int = 1, chu
                 pending.append(pool.submit(_check_chunk, batch, settings))
                 batch = []
             while len(pending) > jobs * 4:
-                yield from pending.pop(0).result()
+                yield from _result(pending.pop(0), settings, chunk)
         if batch:
             pending.append(pool.submit(_check_chunk, batch, settings))
         for future in pending:
-            yield from future.result()
+            yield from _result(future, settings, chunk)
+
+
+def _result(future: Future[list[FileReport]], settings: Settings, chunk: int) -> list[FileReport]:
+    """A chunk's reports; a worker that hangs or dies is an error for the admin, never a silent wait."""
+    try:
+        return future.result(timeout=settings.limits.seconds_per_file * chunk)
+    except TimeoutError:
+        raise ToolboxError("een controleproces reageert niet meer; de controle is afgebroken.") from None
+    except BrokenProcessPool:
+        raise ToolboxError("een controleproces is onverwacht gestopt (te weinig geheugen?); de controle is "
+                           "afgebroken.") from None

@@ -242,6 +242,7 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
     2 bij een systeemfout.
     """
     from toolbox_docs.pipeline import Outcome, Runtime, process_file
+    from toolbox_docs.register_xlsx import exporter_for
 
     settings = settings_for(ctx, file)
     if out_dir is not None:
@@ -249,7 +250,11 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ToolboxError(f"kan de uitvoermap niet maken ({error.strerror}).", path=out_dir) from None
-    runtime = Runtime.open(settings)
+    # With a toolbox.toml above the file, its folder is the root: the project gets that root in the
+    # register, and the root's projectenregister.xlsx is rewritten, just as the service would.
+    roots = (settings.source.parent,) if settings.source is not None else ()
+    runtime = Runtime.open(settings, roots=roots)
+    runtime.on_register_change = exporter_for(runtime)
     try:
         result = process_file(file, runtime, now=_now(), out_dir=out_dir, proposal_template=proposal_template)
     finally:

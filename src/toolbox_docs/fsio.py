@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import hashlib
@@ -95,10 +96,8 @@ def atomic_write(target: Path, data: bytes, *, check: Callable[[Path], None] | N
         raise WriteError(f"kon niet schrijven: {text}.", path=target, reason=code) from None
     finally:
         if temp.exists():
-            try:
+            with contextlib.suppress(OSError):
                 temp.unlink()
-            except OSError:
-                pass
 
 
 def _replace(temp: Path, target: Path) -> None:

@@ -262,16 +262,26 @@ def _main_part(archive: zipfile.ZipFile, limits: Limits) -> tuple[str, str]:
 
 
 def open_package(data: bytes, *, limits: Limits, error_type: type[ToolboxError],
-                 expect: set[str]) -> Package:
+                 expect: set[str], scan_xml: bool = True) -> Package:
     """Open ``data`` as an OOXML package whose main part has one of the ``expect`` content types.
+
+    With ``scan_xml`` every XML part is read once (bounded) and refused when it declares a DTD or
+    entities, so that no library ever sees one, and a damaged member is found before parsing starts.
 
     Raises ``error_type(code, message)`` for anything else; codes: empty, too-large, encrypted,
     legacy-xls, legacy-doc, not-office, strict-ooxml, damaged, hostile, macro, template, wrong-kind.
     """
     try:
-        return _open(data, limits, expect, error_type)
+        package = _open(data, limits, expect, error_type)
     except _Refusal as refusal:
         raise error_type(refusal.code, refusal.message) from None  # type: ignore[call-arg]
+    if scan_xml:
+        try:
+            package.check_all_xml()
+        except ToolboxError:
+            package.close()
+            raise
+    return package
 
 
 def _open(data: bytes, limits: Limits, expect: set[str], error_type: type[ToolboxError]) -> Package:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ from toolbox_docs.settings import Settings
 from toolbox_docs.state import State
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     DONE = "verwerkt"
     REJECTED = "afgekeurd"
     IGNORED = "genegeerd"

@@ -15,14 +15,14 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from toolbox_docs.fsio import atomic_write, keep_backup, owner_file, sha256
 from toolbox_docs.state import State
 
 
-class Did(str, Enum):
+class Did(StrEnum):
     CREATED = "aangemaakt"
     UPDATED = "bijgewerkt"
     UNCHANGED = "ongewijzigd"

@@ -17,8 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib import pyplot as plt
+from matplotlib.lines import Line2D
 
 # Colour and shape per standpunt: shape as well as colour, so the chart also reads in grey or for
 # people who do not see red and green apart. Colours are dark enough for white numbers on them.

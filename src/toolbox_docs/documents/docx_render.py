@@ -47,9 +47,17 @@ _INVALID_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 _PIECES = re.compile(r"(\n|\t)")
 
 
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
 def clean_text(text: str) -> str:
     """Text that is valid in XML 1.0 with line ends as "\\n" (emoji and right-to-left text unchanged)."""
     return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _measured(text: str) -> str:
+    """The text as its width is estimated: NEL and the Unicode line separators end a line there too."""
+    return _LINE_SEPARATORS.sub("\n", clean_text(text))
 
 
 @dataclass
@@ -276,7 +284,7 @@ def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: 
     typical: list[int] = []
     longest: list[int] = []
     for index, is_number in enumerate(numeric):
-        cells = [(clean_text(row[index]), b) for row, b in zip(rows, bold, strict=True)]
+        cells = [(_measured(row[index]), b) for row, b in zip(rows, bold, strict=True)]
         words = max(longest_word_em(t, b) for t, b in cells)
         if is_number:
             need = twips(max([words, *(amount_em(t, b) for t, b in cells[1:])]))

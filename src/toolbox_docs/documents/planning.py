@@ -1,10 +1,10 @@
 """The planning of a participatieplan, counted back from the intake's dates and the methods' lead times.
 
-Pure. Informing starts the participation (also informing aimed at a target group); the methods for the level and the target groups are spread
-over the participation period (the first no sooner than two weeks after the start, so invitations go
-out at least two weeks ahead); feedback follows the end and comes before the decision. Each method's
-preparation starts its lead time before it happens. The two evaluation reminders (three months and
-six weeks before the end) are milestones too.
+Pure. Informing starts the participation (also informing aimed at a target group); the methods for the
+level and the target groups are spread over the participation period (the first no sooner than two
+weeks after the start, so invitations go out at least two weeks ahead); feedback follows the end and
+comes before the decision. Each method's preparation starts its lead time before it happens. The two
+evaluation reminders (three months and six weeks before the end) are milestones too.
 """
 
 from __future__ import annotations

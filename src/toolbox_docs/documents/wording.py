@@ -29,7 +29,6 @@ from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup

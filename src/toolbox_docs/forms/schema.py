@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from toolbox_docs.forms import vocab
@@ -43,7 +43,7 @@ LISTS_SHEET = "Lijsten"
 EXPLANATION_SHEET = "Uitleg"
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     TEXT = "tekst"
     LONGTEXT = "lange tekst"
     CHOICE = "keuze"
@@ -69,7 +69,10 @@ class When:
     negate: bool = False
 
     def holds(self, values: Mapping[str, Any]) -> bool:
+        """Whether the condition holds; never when the other field is empty or invalid (unknown)."""
         value = values.get(self.field)
+        if value is None:
+            return False
         text = value.value if isinstance(value, Enum) else value
         inside = text in self.values
         return not inside if self.negate else inside
@@ -154,6 +157,7 @@ class Table:
     rows: int
     max_rows: int
     record_field: str
+    instruction: str = ""
 
 
 @dataclass(frozen=True)
@@ -327,6 +331,7 @@ STAKEHOLDER_TABLE = Table(
     rows=50,
     max_rows=500,
     record_field="stakeholders",
+    instruction="Eén regel per partij.",
 )
 
 
@@ -459,6 +464,8 @@ METHODS_USED_TABLE = Table(
     rows=30,
     max_rows=300,
     record_field="methods_used",
+    instruction="Eén regel per gebruikte werkvorm; de geplande werkvormen staan er al. Vul aantallen, uren en "
+                "kosten in; een regel zonder aantallen telt als niet gebruikt.",
 )
 
 

@@ -62,43 +62,43 @@ def _condition_text(schema: FormSchema, field: Field) -> str:
 
 def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[str, ...]],
                     problems: list[Problem]) -> dict[str, Any]:
+    """Typed values of the fields; problems are added in schema order (one field's problems together)."""
     values: dict[str, Any] = {}
-    failed: set[str] = set()
+    found: dict[str, list[Problem]] = {field.id: [] for field in schema.fields}
     for field in schema.fields:
         cell = raw.cells.get(field.id)
+        values[field.id] = None
         if cell is None:
             if field.id in raw.missing_names:
-                problems.append(Problem(
+                found[field.id].append(Problem(
                     "missing-name", ERROR,
                     f"Het veld '{field.label}' is niet meer te vinden: de naam '{field.id}' verwijst nergens meer "
                     "naar (is er een blad of regel verwijderd?). Gebruik een nieuw sjabloon of herstel het veld.",
                     field.id, schema.sheet))
-                failed.add(field.id)
-            values[field.id] = None
             continue
         try:
             values[field.id] = convert(field, cell.value, lists=lists, date1904=raw.date1904)
         except Invalid as invalid:
-            problems.append(Problem(invalid.code, ERROR, f"{field.label}: {invalid.message}", field.id,
-                                    cell.sheet, cell.ref))
-            values[field.id] = None
-            failed.add(field.id)
+            found[field.id].append(Problem(invalid.code, ERROR, f"{field.label}: {invalid.message}", field.id,
+                                           cell.sheet, cell.ref))
     for field in schema.fields:
         cell = raw.cells.get(field.id)
         sheet, ref = (cell.sheet, cell.ref) if cell else (schema.sheet, None)
         if field.applies_when is not None and not field.applies_when.holds(values):
             if values[field.id] is not None and values[field.id] is not False:
-                problems.append(Problem(
+                found[field.id].append(Problem(
                     "not-applicable", WARNING,
                     f"{field.label}: dit veld geldt alleen {field.applies_when.describe(schema.label_of)}; de "
                     "waarde wordt niet gebruikt.", field.id, sheet, ref))
             values[field.id] = None
             continue
         needed = field.required or (field.required_when is not None and field.required_when.holds(values))
-        if needed and values[field.id] is None and field.id not in failed:
-            problems.append(Problem("required", ERROR,
-                                    f"'{field.label}' is verplicht{_condition_text(schema, field)}. Vul het in.",
-                                    field.id, sheet, ref))
+        if needed and values[field.id] is None and not found[field.id]:
+            found[field.id].append(Problem("required", ERROR,
+                                           f"'{field.label}' is verplicht{_condition_text(schema, field)}. "
+                                           "Vul het in.", field.id, sheet, ref))
+    for field in schema.fields:
+        problems.extend(found[field.id])
     return values
 
 
@@ -113,7 +113,10 @@ def _convert_rows(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[st
             "of gebruik een nieuw sjabloon.", f"{table.record_field}.{column_id}", raw.table_location.sheet))
     first_row = int("".join(c for c in raw.table_location.ref if c.isdigit()) or "1")
     records = []
+    own_columns = {c.id for c in table.columns if not c.prefilled}
     for row in raw.rows:
+        if not own_columns & set(row.cells):
+            continue  # only what the toolbox pre-filled (a planned method nobody reported on): not a used row
         if row.number >= first_row + table.max_rows:
             problems.append(Problem(
                 "too-many-rows", ERROR,

@@ -31,12 +31,12 @@ MAX_DATE = dt.date(2100, 12, 31)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-./]{6,25}$")
-_CURRENCY = re.compile(r"^(€|eur\b|euro\b)\s*|\s*(€|eur|euro)$", re.IGNORECASE)
+_CURRENCY = re.compile(r"^(€|eur\b|euro\b)\s*|\s*(€|\beur|\beuro)$", re.IGNORECASE)
 _TRUE = {"ja", "j", "yes", "y", "waar", "true", "x", "1", "✓", "✔"}
 _FALSE = {"nee", "n", "no", "onwaar", "false", "0"}
 
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _WORD_DATE = re.compile(r"^(\d{1,2})\s+([a-z.]+)\s+(\d{4})$")
 
 
@@ -111,13 +111,15 @@ def _as_text(raw: RawValue) -> str:
 
 def parse_dutch_decimal(text: str) -> Decimal:
     """Parse a number as a Dutch person types it: "1.250,50", "2.000", "1,5", "€ 2.000,-"."""
-    value = _SPACES.sub("", text.strip())
-    value = _CURRENCY.sub("", value).strip()
+    value = _CURRENCY.sub("", text.strip()).strip()
+    value = _SPACES.sub("", value)
     if value.endswith((",-", ".-", ",--")):
         value = value.rstrip("-")[:-1]
     value = value.replace("−", "-")
     if not value:
         raise Invalid("not-a-number", "Vul een getal in, bijvoorbeeld 2.500 of 2.500,50.")
+    if not re.fullmatch(r"[-+]?[0-9.,]+", value):
+        raise Invalid("not-a-number", f"'{text.strip()}' is geen getal. Vul een getal in, bijvoorbeeld 2.500,50.")
     try:
         return Decimal(parse_decimal(value, locale=LOCALE, strict=True))
     except NumberFormatError as error:
@@ -133,7 +135,7 @@ def parse_dutch_decimal(text: str) -> Decimal:
 
 
 def _to_decimal(raw: RawValue) -> Decimal:
-    if isinstance(raw, bool) or isinstance(raw, dt.date | dt.time):
+    if isinstance(raw, bool | dt.date | dt.time):
         raise Invalid("not-a-number", "Hier hoort een getal, geen datum of ja/nee. Vul een getal in.")
     if isinstance(raw, int):
         return Decimal(raw)
@@ -141,7 +143,10 @@ def _to_decimal(raw: RawValue) -> Decimal:
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise Invalid("not-a-number", "Vul een getal in.")
         return Decimal(repr(raw))
-    return parse_dutch_decimal(str(raw))
+    number = parse_dutch_decimal(str(raw))
+    if not number.is_finite():
+        raise Invalid("not-a-number", "Vul een getal in.")
+    return number
 
 
 def _check_range(value: Decimal, spec: Input) -> None:
@@ -161,7 +166,7 @@ def _to_date(raw: RawValue, *, date1904: bool) -> dt.date:
         value = raw.date()
     elif isinstance(raw, dt.date):
         value = raw
-    elif isinstance(raw, bool) or isinstance(raw, dt.time):
+    elif isinstance(raw, bool | dt.time):
         raise Invalid("not-a-date", "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-03-2026.")
     elif isinstance(raw, int | float):
         if not 1 <= raw < 2958466:
@@ -259,14 +264,14 @@ def convert(spec: Input, raw: RawValue, *, lists: Mapping[str, tuple[str, ...]],
     if kind is FieldType.DATE:
         return _to_date(raw, date1904=date1904)
     number = _to_decimal(raw)
+    _check_range(number, spec)  # before any rounding: a huge number cannot be quantized
     if kind is FieldType.INTEGER:
         if number != number.to_integral_value():
             raise Invalid("not-an-integer", "Vul een geheel getal in, zonder decimalen.")
-        _check_range(number, spec)
         return int(number)
     if kind is FieldType.AMOUNT:
         number = number.quantize(CENT, rounding=ROUND_HALF_UP)
-    _check_range(number, spec)
+        _check_range(number, spec)
     if kind is FieldType.DECIMAL and number == number.to_integral_value():
         return Decimal(int(number))
     return number

@@ -7,10 +7,10 @@ stakeholder categories) are not here: they come from settings.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Choice(str, Enum):
+class Choice(StrEnum):
     """A closed list whose value is the Dutch word shown in the workbook."""
 
     @property

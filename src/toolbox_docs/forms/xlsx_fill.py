@@ -5,8 +5,8 @@ fixtures and benchmarks. Never used on a person's workbook: the service does not
 
 from __future__ import annotations
 
-import io
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum

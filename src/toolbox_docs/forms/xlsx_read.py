@@ -120,6 +120,11 @@ def _open_book(package: Package) -> _Book:
     return book
 
 
+def sheet_names(package: Package) -> tuple[str, ...]:
+    """The names of the sheets of an opened workbook package."""
+    return tuple(_open_book(package).sheets)
+
+
 def _shared_strings(book: _Book) -> list[str]:
     if book.strings is None:
         rels = book.package.relationships(book.package.main_part)
@@ -231,8 +236,11 @@ def _cell_value(book: _Book, cell: Element) -> RawValue:
         style = int(cell.get("s", "0"))
     except ValueError:
         style = 0
-    if style and style in _date_styles(book) and 0 <= number < 2958466:
-        return _serial_to_datetime(number, book.date1904)
+    if style and style in _date_styles(book):
+        try:
+            return _serial_to_datetime(number, book.date1904)
+        except (OverflowError, ValueError):
+            return CellError("#VALUE!")  # as openpyxl: a date-formatted number outside the calendar
     if number.is_integer() and not any(c in value_text for c in ".eE"):
         return int(number)
     return number
@@ -372,7 +380,7 @@ def read_form(data: bytes, *, limits: Limits) -> RawForm:
                                 "gegevens over.")
         cells: dict[str, RawCell] = {}
         by_sheet: dict[str, dict[int, set[int]]] = {}
-        for field_id, (sheet, ref) in targets.items():
+        for sheet, ref in targets.values():
             column, row = split_ref(ref)
             by_sheet.setdefault(sheet, {}).setdefault(row, set()).add(column)
         for sheet, wanted in by_sheet.items():

@@ -22,7 +22,7 @@ from toolbox_docs.forms.layout import column_letter
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.raw import CellError, Location, NoCachedValue, RawCell, RawForm, RawRow, RawValue
 from toolbox_docs.forms.schema import MARKER_SHEET, schema_for
-from toolbox_docs.forms.xlsx_read import parse_name_target, unescape
+from toolbox_docs.forms.xlsx_read import parse_name_target, sheet_names, unescape
 from toolbox_docs.ooxml import XLSX, open_package
 from toolbox_docs.settings import Limits
 
@@ -47,13 +47,19 @@ def _load(data: bytes, *, data_only: bool) -> Any:
 
 
 def read_form(data: bytes, *, limits: Limits) -> RawForm:
-    open_package(data, limits=limits, error_type=WorkbookError, expect={XLSX}).close()
+    package = open_package(data, limits=limits, error_type=WorkbookError, expect={XLSX})
+    try:
+        ours = MARKER_SHEET in sheet_names(package)
+    finally:
+        package.close()
     try:
         values_book = _load(data, data_only=True)
         formula_book = _load(data, data_only=False)
     except WorkbookError:
         raise
     except Exception:  # openpyxl raises many kinds on files it cannot handle
+        if not ours:
+            check_marker({})  # a workbook without our marker sheet is simply not ours
         raise WorkbookError("damaged", "Het werkboek is beschadigd of niet te lezen. Sla het opnieuw op vanuit "
                             "Excel en probeer het nog eens.") from None
     marker: dict[str, str] = {}

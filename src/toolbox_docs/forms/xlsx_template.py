@@ -24,7 +24,14 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolbox_docs.forms.explanation import explanation_lines
-from toolbox_docs.forms.layout import HELP_COLUMN, INPUT_COLUMN, LABEL_COLUMN, column_letter, layout, list_name
+from toolbox_docs.forms.layout import (
+    HELP_COLUMN,
+    INPUT_COLUMN,
+    LABEL_COLUMN,
+    column_letter,
+    layout,
+    list_name,
+)
 from toolbox_docs.forms.schema import (
     LISTS_SHEET,
     MARKER_PRODUCT,
@@ -180,7 +187,7 @@ def _write_table(wb: Workbook, schema: FormSchema, rows: Sequence[Mapping[str, A
     places = layout(schema)
     ws["A1"] = table.title
     ws["A1"].font = Font(size=14, bold=True, color="1F4E79")
-    ws["A2"] = (f"Eén regel per partij. De tabel groeit vanzelf mee als je onder de laatste regel verder typt "
+    ws["A2"] = (f"{table.instruction} De tabel groeit vanzelf mee als je onder de laatste regel verder typt "
                 f"(tot {table.max_rows} regels).")
     ws["A2"].font = Font(italic=True)
     header_row, first = places.table_header_row, places.table_first_row

@@ -5,6 +5,7 @@ It lives beside the state database (``status.json``) and is written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -23,10 +24,8 @@ def status_path(settings: Settings) -> Path:
 
 
 def write_status(path: Path, data: dict[str, Any]) -> None:
-    try:
+    with contextlib.suppress(WriteError):  # the heartbeat must never stop the service
         atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-    except WriteError:
-        pass  # the heartbeat must never stop the service
 
 
 def read_status(path: Path) -> dict[str, Any] | None:

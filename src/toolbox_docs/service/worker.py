@@ -8,6 +8,7 @@ is replaced; the service goes on with the next file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing
@@ -143,10 +144,8 @@ class Worker:
         if kill:
             self._process.kill()
         elif self._connection is not None:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 self._connection.send(None)
-            except (OSError, ValueError):
-                pass
         self._process.join(timeout=10)
         if self._process.is_alive():
             self._process.kill()
