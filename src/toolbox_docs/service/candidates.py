@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from toolbox_docs.batch import WORKBOOK_SUFFIXES
-from toolbox_docs.fsio import is_temp_or_owner
+from toolbox_docs.fsio import TEMP_PREFIX, TEMP_SUFFIX, is_temp_or_owner
 from toolbox_docs.outputs import in_backup_folder, is_register
 
 SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -46,13 +46,16 @@ def _hidden_on_windows(path: Path) -> bool:
     return bool(attributes & _HIDDEN_OR_SYSTEM)
 
 
-def scan(root: Path) -> list[Path]:
-    """All candidate files under ``root`` (sorted; unreadable folders are skipped)."""
+def scan(root: Path, temps: list[Path] | None = None) -> list[Path]:
+    """All candidate files under ``root`` (sorted; unreadable folders are skipped). When ``temps`` is
+    given, our own temp files (``.~toolbox-….tmp``) found on the way are added to it."""
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root, onerror=lambda error: None):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "Vorige versies")
         for name in sorted(files):
             path = Path(folder) / name
-            if is_candidate(path, root):
+            if temps is not None and name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
+                temps.append(path)
+            elif is_candidate(path, root):
                 found.append(path)
     return found

@@ -23,11 +23,18 @@ class _Handler(FileSystemEventHandler):
         self.hints = hints
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        kind = "dir" if event.is_directory else "file"
+        if event.is_directory:
+            # A new or moved-in folder may arrive with files inside (no events for those): look into it.
+            # A folder's own "modified" only says its listing changed; the files bring their own events.
+            if event.event_type == "created":
+                self.hints.put(("dir", Path(str(event.src_path))))
+            elif event.event_type == "moved":
+                self.hints.put(("dir", Path(str(event.dest_path))))
+            return
         if event.event_type in ("created", "modified", "closed"):
-            self.hints.put((kind, Path(str(event.src_path))))
+            self.hints.put(("file", Path(str(event.src_path))))
         elif event.event_type == "moved":
-            self.hints.put((kind, Path(str(event.dest_path))))
+            self.hints.put(("file", Path(str(event.dest_path))))
         elif event.event_type == "deleted":
             # Deleting an owner file (~$…) may release a deferred document: let the service look around.
             self.hints.put(("deleted", Path(str(event.src_path))))

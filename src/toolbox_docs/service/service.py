@@ -192,9 +192,23 @@ class Service:
             if root in self.missing_roots:
                 log.info("Bewaakte map %s is weer bereikbaar.", root)
                 self.missing_roots.discard(root)
-            for path in scan(root):
+            temps: list[Path] = []
+            for path in scan(root, temps):
                 if self._changed(path):
                     self._want(path)
+            self._remove_orphans(temps)
+
+    def _remove_orphans(self, temps: list[Path]) -> None:
+        """Temp files of ours that outlived any write (a crash between writing and renaming): remove them.
+        Older than twice the per-file time limit, they cannot belong to a write in progress."""
+        limit = time.time() - max(2 * self.settings.limits.seconds_per_file, 60.0)
+        for temp in temps:
+            try:
+                if temp.stat().st_mtime < limit:
+                    temp.unlink()
+                    log.info("Achtergebleven tijdelijk bestand verwijderd: %s", temp)
+            except OSError:
+                continue
 
     def _changed(self, path: Path) -> bool:
         """Whether a scanned file may need work: unknown, changed since last seen, or not finally done."""
