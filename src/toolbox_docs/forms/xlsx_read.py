@@ -1,7 +1,7 @@
 """The workbook reader: a direct, bounded parse of the few XML parts a form needs.
 
 Reads from bytes in memory (the caller's private copy), never writes. Opens the package through
-``ooxml.open_package`` (zip pre-check, defusedxml with DTDs forbidden), then reads only: the workbook
+``ooxml.open_package`` (zip pre-check, DTDs refused, a hardened lxml parser), then reads only: the workbook
 part (sheets, defined names, date system), its relationships, the marker sheet, the shared strings,
 the cell styles (to recognise date-formatted numbers), the cells the defined names point to, and the
 form table's rows, stopping at the last row it needs. ``xlsx_reference.py`` reads the same with
@@ -11,17 +11,17 @@ openpyxl; ``tests/test_reader_agreement.py`` proves both give the same results.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element
 
 from toolbox_docs.errors import WorkbookError
 from toolbox_docs.forms.layout import column_letter
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.raw import CellError, Location, NoCachedValue, RawCell, RawForm, RawRow, RawValue
 from toolbox_docs.forms.schema import MARKER_SHEET, FormSchema, schema_for
-from toolbox_docs.ooxml import XLSX, Package, open_package
+from toolbox_docs.ooxml import XLSX, Package, XmlElement, open_package, release
 from toolbox_docs.settings import Limits
 
 _REL_SHEET = "/worksheet"
@@ -35,10 +35,13 @@ _DATE_TOKENS = re.compile(r"[dmyhs]", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 MAX_COLUMN = 16384
 MAX_ROW = 1048576
+# A sheet part up to this size is parsed whole (fast, in C) when it has the usual shape; larger ones stream.
+_WHOLE_SHEET_BYTES = 2 * 1024 * 1024
+_SHEET_TAGS = ("{*}row", "{*}c", "{*}sheetData")
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1:]
 
 
 def unescape(text: str) -> str:
@@ -48,8 +51,10 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+@functools.lru_cache(maxsize=8192)
 def split_ref(ref: str) -> tuple[int, int]:
-    """(column number, row number) of an A1 reference; raises ValueError."""
+    """(column number, row number) of an A1 reference; raises ValueError. (Cached: the same references
+    come back in every workbook made from the same template.)"""
     match = _REF.match(ref.upper())
     if not match:
         raise ValueError(ref)
@@ -63,8 +68,10 @@ def split_ref(ref: str) -> tuple[int, int]:
     return column, row
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_name_target(text: str) -> tuple[str, str] | None:
-    """('Intake', 'B5') from "'Intake'!$B$5" (the top-left cell of a range); None when not a cell."""
+    """('Intake', 'B5') from "'Intake'!$B$5" (the top-left cell of a range); None when not a cell.
+    (Cached: every workbook made from the same template has the same defined names.)"""
     text = text.strip()
     if "!" not in text or "#REF" in text.upper() or "," in text:
         return None
@@ -78,6 +85,7 @@ def parse_name_target(text: str) -> tuple[str, str] | None:
     return sheet, ref.upper()
 
 
+@functools.lru_cache(maxsize=1024)
 def is_date_format(code: str) -> bool:
     """Whether an Excel number format code shows a date or time (ignoring quoted text and [colour])."""
     stripped = _QUOTED.sub("", code)
@@ -131,15 +139,14 @@ def _shared_strings(book: _Book) -> list[str]:
         part = next((t for k, t in rels.values() if k.endswith(_REL_STRINGS)), None)
         strings: list[str] = []
         if part and book.package.has(part):
-            for _, element in book.package.iterparse(part):
-                if _local(element.tag) == "si":
-                    strings.append(unescape(_rich_text(element)))
-                    element.clear()
+            for _, element in book.package.iterparse(part, tags=("si",)):
+                strings.append(unescape(_rich_text(element)))
+                release(element)
         book.strings = strings
     return book.strings
 
 
-def _rich_text(element: Element) -> str:
+def _rich_text(element: XmlElement) -> str:
     parts: list[str] = []
     for child in element:
         tag = _local(child.tag)
@@ -193,10 +200,10 @@ def _serial_to_datetime(value: float, date1904: bool) -> dt.datetime | dt.time:
     return epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86400000))
 
 
-def _cell_value(book: _Book, cell: Element) -> RawValue:
+def _cell_value(book: _Book, cell: XmlElement) -> RawValue:
     kind = cell.get("t", "n")
     formula = value_text = None
-    inline: Element | None = None
+    inline: XmlElement | None = None
     for child in cell:
         tag = _local(child.tag)
         if tag == "v":
@@ -227,7 +234,7 @@ def _cell_value(book: _Book, cell: Element) -> RawValue:
         except ValueError:
             return value_text
     try:
-        number: int | float = float(value_text)
+        number = float(value_text)
     except ValueError:
         return value_text
     if number != number or number in (float("inf"), float("-inf")):
@@ -246,43 +253,98 @@ def _cell_value(book: _Book, cell: Element) -> RawValue:
     return number
 
 
-def _read_cells(book: _Book, sheet: str, wanted: Mapping[int, Iterable[int]] | None, max_row: int,
-                columns: frozenset[int] | None = None) -> dict[tuple[int, int], RawValue]:
-    """Values of the wanted (row -> columns) cells of one sheet, or else of all cells up to ``max_row``
-    (in ``columns`` only, when given). Stops parsing after ``max_row``."""
-    part = book.sheets[sheet]
-    values: dict[tuple[int, int], RawValue] = {}
-    wanted_sets = {r: set(c) for r, c in wanted.items()} if wanted is not None else None
-    row_number = 0
-    column_number = 0
-    for event, element in book.package.iterparse(part, events=("start", "end")):
-        tag = _local(element.tag)
-        if event == "start":
-            if tag == "row":
-                r = element.get("r")
-                row_number = int(r) if r and r.isdigit() else row_number + 1
-                column_number = 0
-                if row_number > max_row:
-                    break
-            continue
-        if tag == "c":
+class _Cells:
+    """The reading of cells, fed row by row and cell by cell in document order (by either reading path)."""
+
+    def __init__(self, book: _Book, wanted: Mapping[int, Iterable[int]] | None, max_row: int,
+                 columns: frozenset[int] | None) -> None:
+        self.book = book
+        self.wanted = {r: set(c) for r, c in wanted.items()} if wanted is not None else None
+        self.max_row = max_row
+        self.columns = columns
+        self.row_number = 0
+        self.column_number = 0
+        self.values: dict[tuple[int, int], RawValue] = {}
+
+    def row(self, element: XmlElement) -> bool:
+        """A row starts; False when it lies past ``max_row`` (stop reading)."""
+        r = element.get("r")
+        self.row_number = int(r) if r and r.isdigit() else self.row_number + 1
+        self.column_number = 0
+        return self.row_number <= self.max_row
+
+    def cells(self, elements: list[XmlElement]) -> None:
+        """``cell`` for each of a row's cells, in a tight loop (the same steps)."""
+        wanted, columns, max_row = self.wanted, self.columns, self.max_row
+        column_number, row_number = self.column_number, self.row_number
+        values = self.values
+        for element in elements:
             ref = element.get("r")
             try:
                 column_number, row_number = split_ref(ref) if ref else (column_number + 1, row_number)
             except ValueError:
                 column_number += 1
-            if wanted_sets is not None:
-                keep = column_number in wanted_sets.get(row_number, ())
+            if wanted is not None:
+                keep = column_number in wanted.get(row_number, ())
             else:
                 keep = columns is None or column_number in columns
             if keep and row_number <= max_row:
-                values[(row_number, column_number)] = _cell_value(book, element)
+                values[(row_number, column_number)] = _cell_value(self.book, element)
+        self.column_number, self.row_number = column_number, row_number
+
+    def cell(self, element: XmlElement) -> None:
+        self.cells([element])
+
+
+def _regular_rows(package: Package, part: str) -> list[tuple[XmlElement, list[XmlElement]]] | None:
+    """The rows and their cells of a small sheet part of the usual shape: every row a child of the
+    root's first sheetData, every cell a child of such a row, and no other element of those names.
+    Then these rows and cells, in this order, are exactly the elements streaming would meet (and the
+    part is well-formed throughout). None for any other part."""
+    root = package.tree(part, max_bytes=_WHOLE_SHEET_BYTES)
+    if root is None:
+        return None
+    sheet_data = root.find("{*}sheetData")
+    if sheet_data is None:
+        return None
+    rows = [(row, list(row.iterchildren("{*}c"))) for row in sheet_data.iterchildren("{*}row")]
+    walked = 1 + len(rows) + sum(len(row_cells) for _, row_cells in rows)
+    present = sum(1 for _ in root.iter(*_SHEET_TAGS))
+    return rows if walked == present else None
+
+
+def _read_cells(book: _Book, sheet: str, wanted: Mapping[int, Iterable[int]] | None, max_row: int,
+                columns: frozenset[int] | None = None) -> dict[tuple[int, int], RawValue]:
+    """Values of the wanted (row -> columns) cells of one sheet, or else of all cells up to ``max_row``
+    (in ``columns`` only, when given). Stops parsing after ``max_row``.
+
+    A small sheet of the usual shape (cells only in rows, rows only in the sheet's data) is parsed whole
+    by lxml and walked; any other sheet is streamed and left at ``max_row``. Both feed ``_Cells`` the same
+    rows and cells in the same order, so they read the same values."""
+    part = book.sheets[sheet]
+    cells = _Cells(book, wanted, max_row, columns)
+    rows = _regular_rows(book.package, part)
+    if rows is not None:
+        for row, row_cells in rows:
+            if not cells.row(row):
+                break
+            if row_cells:
+                cells.cells(row_cells)
+        return cells.values
+    for event, element in book.package.iterparse(part, events=("start", "end"), tags=("row", "c", "sheetData")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "row" and not cells.row(element):
+                break
+            continue
+        if tag == "c":
+            cells.cell(element)
             element.clear()
         elif tag == "row":
-            element.clear()
+            release(element)
         elif tag == "sheetData":
             break
-    return values
+    return cells.values
 
 
 def _read_marker(book: _Book) -> dict[str, str]:
@@ -347,11 +409,11 @@ def _read_table(book: _Book, schema: FormSchema
     cells = _read_cells(book, found.sheet, None, last_row + 1, frozenset(positions))
     rows: list[RawRow] = []
     by_row: dict[int, dict[str, RawCell]] = {}
-    for (row, column), value in cells.items():
-        column_id = positions.get(column)
+    for (row, column_number), value in cells.items():
+        column_id = positions.get(column_number)
         if column_id is None or row < first_row or value is None or (isinstance(value, str) and not value.strip()):
             continue
-        by_row.setdefault(row, {})[column_id] = RawCell(found.sheet, f"{column_letter(column)}{row}", value)
+        by_row.setdefault(row, {})[column_id] = RawCell(found.sheet, f"{column_letter(column_number)}{row}", value)
     for row in sorted(by_row):
         rows.append(RawRow(row, by_row[row]))
     location = Location(found.sheet, f"{column_letter(first_column)}{first_row}")
