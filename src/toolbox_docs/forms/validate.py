@@ -167,6 +167,8 @@ def validate_form(raw: RawForm, *, lists: Mapping[str, tuple[str, ...]]) -> Form
     rows = _convert_rows(raw, schema, lists, problems)
     table_prefix = f"{schema.table.record_field}."
     table_broken = any(p.field and p.field.startswith(table_prefix) for p in problems)
+    sheet: str | None
+    ref: str | None
     for rule in schema.rules:
         if table_broken and rule.field == schema.table.record_field:
             continue  # the rows have problems of their own; a rule about "no rows" would mislead

@@ -10,6 +10,7 @@ calculated.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -64,6 +65,9 @@ class Invalid(Exception):
 
 def clean_text(text: str) -> str:
     """Trim stray (also non-breaking) spaces, unify line breaks and compose Unicode (NFC)."""
+    if " ".join(text.split()) == text and "\u200b" not in text and "\ufeff" not in text \
+            and unicodedata.is_normalized("NFC", text):
+        return text  # already clean: one line, single plain spaces, composed (most cells; checked cheaply)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     while lines and not lines[-1]:
@@ -204,26 +208,37 @@ def parse_dutch_date(text: str) -> dt.date:
                   "bijvoorbeeld 01-03-2026.")
 
 
-def _to_flag(raw: RawValue) -> bool:
+def _to_flag(raw: RawValue, shown: str | None = None) -> bool:
+    """``shown``: ``_as_text(raw)`` when the caller has it already."""
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int | float) and raw in (0, 1):
         return bool(raw)
-    text = _as_text(raw).casefold()
+    shown = _as_text(raw) if shown is None else shown
+    text = shown.casefold()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise Invalid("not-yes-no", f"'{_as_text(raw)}' is geen ja of nee. Kies ja of nee uit de lijst.")
+    raise Invalid("not-yes-no", f"'{shown}' is geen ja of nee. Kies ja of nee uit de lijst.")
 
 
-def _to_choice(raw: RawValue, spec: Input, lists: Mapping[str, tuple[str, ...]]) -> Any:
-    allowed = spec.allowed(lists)
-    text = _as_text(raw)
-    wanted = text.casefold()
+@functools.lru_cache(maxsize=512)
+def _options(allowed: tuple[str, ...]) -> dict[str, str]:
+    """Each option by its case-folded form (the first one, where two fold alike)."""
+    found: dict[str, str] = {}
     for option in allowed:
-        if option.casefold() == wanted:
-            return spec.choices(option) if spec.choices is not None else option
+        found.setdefault(option.casefold(), option)
+    return found
+
+
+def _to_choice(raw: RawValue, spec: Input, lists: Mapping[str, tuple[str, ...]], shown: str | None = None) -> Any:
+    """``shown``: ``_as_text(raw)`` when the caller has it already."""
+    allowed = spec.allowed(lists)
+    text = _as_text(raw) if shown is None else shown
+    option = _options(tuple(allowed)).get(text.casefold())
+    if option is not None:
+        return spec.choices(option) if spec.choices is not None else option
     if not allowed:
         raise Invalid("empty-list", f"De keuzelijst voor '{spec.label}' is leeg. Vraag de beheerder de "
                       "lijst in toolbox.toml te vullen.")
@@ -241,11 +256,13 @@ def convert(spec: Input, raw: RawValue, *, lists: Mapping[str, tuple[str, ...]],
     if isinstance(raw, NoCachedValue):
         raise Invalid("formula-no-value", "De cel bevat een formule zonder berekende waarde. Open het "
                       "bestand in Excel of LibreOffice en sla het opnieuw op, of typ de waarde zelf in.")
-    if is_empty(raw):
+    # A text is cleaned once here (``is_empty`` and ``_as_text`` would each clean it again).
+    shown = clean_text(raw) if isinstance(raw, str) else None
+    if raw is None or shown == "":
         return None
     kind = spec.type
     if kind in (FieldType.TEXT, FieldType.LONGTEXT, FieldType.EMAIL, FieldType.PHONE):
-        text = _as_text(raw)
+        text = _as_text(raw) if shown is None else shown
         limit = spec.max_length
         if limit is not None and len(text) > limit:
             raise Invalid("too-long", f"De tekst is {len(text)} tekens lang; maximaal {limit} past hier. "
@@ -258,9 +275,9 @@ def convert(spec: Input, raw: RawValue, *, lists: Mapping[str, tuple[str, ...]],
                           "+ en -, bijvoorbeeld 045 123 4567.")
         return text
     if kind is FieldType.CHOICE:
-        return _to_choice(raw, spec, lists)
+        return _to_choice(raw, spec, lists, shown)
     if kind is FieldType.FLAG:
-        return _to_flag(raw)
+        return _to_flag(raw, shown)
     if kind is FieldType.DATE:
         return _to_date(raw, date1904=date1904)
     number = _to_decimal(raw)
