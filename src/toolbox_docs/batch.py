@@ -1,17 +1,23 @@
 """Validating many workbooks: finding them, checking each from a private copy, in parallel, streaming.
 
 Results come back in a stable order (the order the files were found) while workers check ahead, so
-output can be written as it arrives and memory stays flat however many files there are.
+output can be written as it arrives and memory stays flat however many files there are: at most a few
+chunks per worker are in flight, and a batch report carries the verdict and problems of a file, not its
+typed record.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
 from toolbox_docs.forms.check import UNREADABLE, Check, check_with_settings, refusal
@@ -19,6 +25,12 @@ from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
 from toolbox_docs.settings import Settings
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlsb"}
+# Files per task sent to a worker: large enough that passing tasks and results costs little next to the
+# checking (about a millisecond a file), small enough that the results arrive steadily, in order.
+CHUNK = 32
+# Chunks in flight per worker: enough to keep every worker busy while the reports of earlier chunks are
+# written, few enough that memory stays flat.
+AHEAD = 4
 
 
 @dataclass(frozen=True)
@@ -57,39 +69,104 @@ def check_file(path: Path, settings: Settings) -> FileReport:
         return FileReport(str(path), Check(UNREADABLE, None, None, (problem,)))
 
 
-def _check_chunk(paths: list[str], settings: Settings) -> list[FileReport]:
-    return [check_file(Path(p), settings) for p in paths]
+def _verdict(path: Path, settings: Settings) -> FileReport:
+    """A file's report for a batch: the verdict and problems, without the typed record."""
+    report = check_file(path, settings)
+    if report.check.record is None:
+        return report
+    return FileReport(report.path, dataclasses.replace(report.check, record=None))
 
 
-def check_files(paths: Iterable[Path], settings: Settings, *, jobs: int = 1, chunk: int = 16
-                ) -> Iterator[FileReport]:
-    """Reports in input order; with ``jobs`` > 1 worker processes check chunks ahead (bounded)."""
-    if jobs <= 1:
-        for path in paths:
-            yield check_file(path, settings)
-        return
-    pending: list[Future[list[FileReport]]] = []
-    batch: list[str] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+# --- the worker processes -------------------------------------------------------------------------------
+
+_worker_settings: Settings | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    """Runs once in each worker: the settings arrive once, not with every chunk."""
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _check_chunk(paths: list[str]) -> list[FileReport]:
+    assert _worker_settings is not None, "the worker was started without settings"
+    return [_verdict(Path(p), _worker_settings) for p in paths]
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class Checker:
+    """Checks batches of files, in ``jobs`` worker processes when ``jobs`` > 1.
+
+    Entering starts the workers (all of them, at once), so that a caller can start them before it starts
+    any thread of its own (such as a progress bar): on Linux they are forked, which is fast, and a fork
+    is only safe while the process has one thread.
+    """
+
+    def __init__(self, settings: Settings, *, jobs: int = 1, chunk: int = CHUNK) -> None:
+        self.settings = settings
+        self.jobs = max(1, jobs)
+        self.chunk = max(1, chunk)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Checker:
+        if self.jobs > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
+                                             initializer=_start_worker, initargs=(self.settings,))
+            try:
+                started = [self._pool.submit(_ready) for _ in range(self.jobs)]
+                for future in started:
+                    future.result(timeout=120)
+            except BaseException:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self._pool is not None:
+            # On an error (or an interrupted batch) do not wait for chunks nobody will read.
+            self._pool.shutdown(wait=error is None, cancel_futures=True)
+            self._pool = None
+
+    def check(self, paths: Iterable[Path]) -> Iterator[FileReport]:
+        """Reports in input order; the workers check up to ``AHEAD`` chunks each ahead of the caller."""
+        if self._pool is None:
+            for path in paths:
+                yield _verdict(path, self.settings)
+            return
+        pending: deque[Future[list[FileReport]]] = deque()
+        batch: list[str] = []
         for path in paths:
             batch.append(str(path))
-            if len(batch) >= chunk:
-                pending.append(pool.submit(_check_chunk, batch, settings))
+            if len(batch) >= self.chunk:
+                pending.append(self._pool.submit(_check_chunk, batch))
                 batch = []
-            while len(pending) > jobs * 4:
-                yield from _result(pending.pop(0), settings, chunk)
+            while len(pending) > self.jobs * AHEAD:
+                yield from self._result(pending.popleft())
         if batch:
-            pending.append(pool.submit(_check_chunk, batch, settings))
-        for future in pending:
-            yield from _result(future, settings, chunk)
+            pending.append(self._pool.submit(_check_chunk, batch))
+        while pending:
+            yield from self._result(pending.popleft())
+
+    def _result(self, future: Future[list[FileReport]]) -> list[FileReport]:
+        """A chunk's reports; a worker that hangs or dies is an error for the admin, never a silent wait.
+        (Chunks are taken in order, so the one waited for is being checked, or done.)"""
+        try:
+            return future.result(timeout=self.settings.limits.seconds_per_file * self.chunk)
+        except TimeoutError:
+            raise ToolboxError("een controleproces reageert niet meer; de controle is afgebroken.") from None
+        except BrokenProcessPool:
+            raise ToolboxError("een controleproces is onverwacht gestopt (te weinig geheugen?); de controle is "
+                               "afgebroken.") from None
 
 
-def _result(future: Future[list[FileReport]], settings: Settings, chunk: int) -> list[FileReport]:
-    """A chunk's reports; a worker that hangs or dies is an error for the admin, never a silent wait."""
-    try:
-        return future.result(timeout=settings.limits.seconds_per_file * chunk)
-    except TimeoutError:
-        raise ToolboxError("een controleproces reageert niet meer; de controle is afgebroken.") from None
-    except BrokenProcessPool:
-        raise ToolboxError("een controleproces is onverwacht gestopt (te weinig geheugen?); de controle is "
-                           "afgebroken.") from None
+def check_files(paths: Iterable[Path], settings: Settings, *, jobs: int = 1, chunk: int = CHUNK
+                ) -> Iterator[FileReport]:
+    """Reports in input order, without the typed records; with ``jobs`` > 1 worker processes check ahead."""
+    with Checker(settings, jobs=jobs, chunk=chunk) as checker:
+        yield from checker.check(paths)

@@ -155,7 +155,7 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
 
     Afsluitcode 0 als alles geldig is, 1 als er problemen zijn, 2 bij verkeerd gebruik.
     """
-    from toolbox_docs.batch import check_files, find_workbooks
+    from toolbox_docs.batch import Checker, find_workbooks
     from toolbox_docs.progress import progress_for
     from toolbox_docs.reports import Summary, TextReporter, reporter_for
 
@@ -170,8 +170,10 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
     workers = workers if len(files) >= 32 else 1
     try:
         reporter.start()
-        with progress_for(len(files), wanted=output is not None or fmt != "text") as advance:
-            for report in check_files(files, settings, jobs=workers):
+        # The workers start before the progress bar's thread does.
+        with Checker(settings, jobs=workers) as checker, \
+                progress_for(len(files), wanted=output is not None or fmt != "text") as advance:
+            for report in checker.check(files):
                 summary.add(report)
                 reporter.add(report)
                 advance()

@@ -6,9 +6,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 
 @contextmanager
 def progress_for(total: int, *, wanted: bool = True, label: str = "Controleren") -> Iterator[Callable[[], None]]:
@@ -16,6 +13,10 @@ def progress_for(total: int, *, wanted: bool = True, label: str = "Controleren")
     if not wanted or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
+    # rich is imported only when a bar is drawn: it costs a noticeable part of a short run's start-up.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     console = Console(stderr=True)
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
