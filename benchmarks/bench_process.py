@@ -1,0 +1,140 @@
+"""(a) ``process`` of one intake end to end, in-process and warm, versus the I/O floor.
+
+End to end: ``pipeline.process_file`` on the worked example, each round in a new project folder (so every
+round does all the work: validation, advice, proposal from the template, participatieplan with the chart,
+evaluation workbook, register). The I/O floor: reading the same workbook with openpyxl, and opening and
+saving the same documents it wrote (proposal and plan with python-docx, the evaluation workbook with
+openpyxl), nothing else. The steps of the pipeline are timed one by one as well, to show where the time
+goes (not a comparison; no target).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+from common import Samples, interleaved, ms, verdict
+
+from toolbox_docs.settings import Settings
+
+NOW = dt.datetime(2027, 1, 11, 9, 30)
+TARGET_RATIO = 2.0
+TARGET_MS = 250.0
+
+
+def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
+    import docx
+    import openpyxl
+
+    from toolbox_docs.pipeline import Outcome, Runtime, process_file
+
+    settings = Settings().replace(state_db=work / "state" / "state.sqlite")
+    runtime = Runtime.open(settings)
+    counter = iter(range(1_000_000))
+    written: dict[str, Path] = {}
+
+    def process() -> None:
+        folder = work / "Projecten" / f"Project {next(counter):04d}"
+        folder.mkdir(parents=True)
+        source = folder / "intake.xlsx"
+        source.write_bytes(intake)
+        result = process_file(source, runtime, now=NOW)
+        if result.outcome is not Outcome.DONE:
+            raise RuntimeError(f"process_file: {result.outcome.value} — {result.message}")
+        if not written:
+            written["intake"] = source
+            for path in result.written:
+                kind = "proposal" if "voorstel" in path.name else "plan" if "plan" in path.name else "evaluation"
+                written[kind] = path
+
+    process()  # the first run also gives the floor its files
+    floor_out = work / "floor"
+    floor_out.mkdir()
+
+    def floor() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            openpyxl.load_workbook(written["intake"])
+            docx.Document(str(written["proposal"])).save(str(floor_out / "proposal.docx"))
+            docx.Document(str(written["plan"])).save(str(floor_out / "plan.docx"))
+            openpyxl.load_workbook(written["evaluation"]).save(floor_out / "evaluation.xlsx")
+
+    log(f"(a) process_file vs I/O floor: {rounds} rounds after 2 warm-up rounds ...")
+    end_to_end, io_floor = interleaved([("process_file", process), ("I/O floor", floor)], rounds=rounds, warm_up=2)
+    steps = _steps(runtime, intake, rounds=max(3, rounds // 2))
+    runtime.close()
+    shutil.rmtree(work / "Projecten", ignore_errors=True)
+    ratio = end_to_end.median / io_floor.median
+    return {
+        "what": "process_file of the worked example, in-process and warm, each round in a new project folder, "
+                "versus the I/O floor: openpyxl reading the intake, python-docx opening and saving the proposal "
+                "and the plan, openpyxl opening and saving the evaluation workbook",
+        "end_to_end": end_to_end.as_dict(),
+        "io_floor": io_floor.as_dict(),
+        "ratio": round(ratio, 2),
+        "targets": {
+            "ratio_at_most": TARGET_RATIO, "ratio_met": ratio <= TARGET_RATIO,
+            "median_ms_below": TARGET_MS, "median_met": end_to_end.median * 1000 < TARGET_MS,
+        },
+        "steps": {s.name: s.as_dict() for s in steps},
+    }
+
+
+def _steps(runtime: Any, intake: bytes, *, rounds: int) -> list[Samples]:
+    """The expensive steps of an intake's processing, each on its own."""
+    from toolbox_docs.documents.chart import Party, stakeholder_chart
+    from toolbox_docs.documents.context import paragraph_context, plan_context
+    from toolbox_docs.documents.docx_writer import build_document, write_section
+    from toolbox_docs.forms.check import check_with_settings
+    from toolbox_docs.forms.schema import EVALUATION_SCHEMA
+    from toolbox_docs.forms.xlsx_template import build_workbook
+
+    settings = runtime.settings
+    check = check_with_settings(intake, settings)
+    record = check.record
+    advice = runtime.advise(record)
+    organisation = settings.organisation
+    parties = [Party(s.name, s.influence, s.interest, s.position.value) for s in record.stakeholders]
+    chart = stakeholder_chart(parties, threshold=runtime.rules.high_from - 0.5)
+    paragraph = runtime.wording.render("participatieparagraaf.html.j2",
+                                       paragraph_context(record, advice, organisation=organisation))
+    plan_blocks = runtime.wording.render("participatieplan.html.j2",
+                                         plan_context(record, advice, organisation=organisation, form_warnings=()))
+    template = settings.college_template.read_bytes()
+    lists = {**settings.lists, "methods": tuple(m.name for m in runtime.catalogue.methods)}
+    actions = [
+        ("check (read + validate)", lambda: check_with_settings(intake, settings)),
+        ("advice", lambda: runtime.advise(record)),
+        ("wording: paragraph + plan", lambda: (
+            runtime.wording.render("participatieparagraaf.html.j2",
+                                   paragraph_context(record, advice, organisation=organisation)),
+            runtime.wording.render("participatieplan.html.j2",
+                                   plan_context(record, advice, organisation=organisation, form_warnings=())))),
+        ("stakeholder chart", lambda: stakeholder_chart(parties, threshold=runtime.rules.high_from - 0.5)),
+        ("proposal: write_section", lambda: write_section(template, paragraph, limits=settings.limits)),
+        ("plan: build_document", lambda: build_document(plan_blocks, limits=settings.limits,
+                                                        images={"stakeholderkaart": chart}, title="Plan")),
+        ("evaluation workbook: build_workbook", lambda: build_workbook(
+            EVALUATION_SCHEMA, lists, rows=[{"method": m.name} for m in advice.methods[:5]], title="Evaluatie")),
+    ]
+    return interleaved(actions, rounds=rounds, warm_up=1)
+
+
+def lines(result: dict[str, Any]) -> list[str]:
+    e2e, floor, targets = result["end_to_end"], result["io_floor"], result["targets"]
+    out = [
+        "(a) process one intake end to end (process_file, in-process, warm) vs the I/O floor",
+        f"    process_file            median {ms(e2e['median_ms'] / 1000):>10}  ({e2e['rounds']} rounds, "
+        f"{ms(e2e['min_ms'] / 1000)} – {ms(e2e['max_ms'] / 1000)})",
+        f"    I/O floor               median {ms(floor['median_ms'] / 1000):>10}  (openpyxl read intake; python-docx "
+        "open+save proposal, plan; openpyxl open+save evaluation)",
+        f"    ratio {result['ratio']:.2f}×   target ≤ {targets['ratio_at_most']:.0f}×: {verdict(targets['ratio_met'])}"
+        f";   median < {targets['median_ms_below']:.0f} ms: {verdict(targets['median_met'])}",
+        "    where the time goes (each step alone, medians):",
+    ]
+    for name, step in result["steps"].items():
+        out.append(f"      {name:38s} {ms(step['median_ms'] / 1000):>10}")
+    return out

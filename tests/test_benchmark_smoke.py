@@ -1,0 +1,59 @@
+"""`python benchmarks/run.py --quick --json` runs from the repository and reports all four comparisons.
+
+Only the shape of the report is checked: medians, ratios and the targets they are compared with. Speed is
+never asserted in a test (the machine may be shared and loaded); the benchmark reports it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from conftest import REPO, need
+
+pytestmark = pytest.mark.slow
+
+
+def positive(value: Any) -> bool:
+    return isinstance(value, int | float) and value > 0
+
+
+def test_quick_benchmark_reports_all_four_comparisons() -> None:
+    need(importlib.util.find_spec("docxtpl") is not None,
+         "docxtpl is absent: the benchmark compares with it (pip install '.[bench]')")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--json"],
+                            capture_output=True, text=True, env=env, cwd=REPO, timeout=1200, check=False)
+    assert result.returncode == 0, result.stderr[-4000:]
+    report = json.loads(result.stdout)
+    comparisons = report["comparisons"]
+    assert set(comparisons) == {"process", "batch", "paragraph", "watcher"}
+
+    process = comparisons["process"]
+    assert positive(process["end_to_end"]["median_ms"]) and positive(process["io_floor"]["median_ms"])
+    assert positive(process["ratio"]) and {"ratio_met", "median_met"} <= set(process["targets"])
+    assert "stakeholder chart" in process["steps"]
+
+    batch = comparisons["batch"]
+    assert positive(batch["validate"]["median_ms"]) and positive(batch["openpyxl_loop"]["median_ms"])
+    assert positive(batch["ratio"]) and batch["files"] == sum(batch["expected"].values())
+    assert "ratio_met" in batch["targets"] and batch["large"] is None, "--quick skips the 10,000 files"
+
+    paragraph = comparisons["paragraph"]
+    assert positive(paragraph["write_section"]["median_ms"]) and positive(paragraph["docxtpl"]["median_ms"])
+    assert positive(paragraph["ratio"]) and paragraph["same_text"] is True
+
+    watcher = comparisons["watcher"]
+    assert positive(watcher["stability_delay_s"])
+    assert positive(watcher["latency"]["fresh_share"]["median_ms"])
+    assert positive(watcher["latency"]["after_memory_run"]["median_ms"])
+    memory = watcher["memory"]
+    assert positive(memory["before_mb"]["service"]) and positive(memory["after_mb"]["worker"])
+    assert isinstance(memory["growth_mb"], float) and memory["worker_replaced"] is False
+    assert {"latency_met", "growth_met"} <= set(watcher["targets"])
