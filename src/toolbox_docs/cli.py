@@ -160,7 +160,9 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
     from toolbox_docs.reports import Summary, TextReporter, reporter_for
 
     settings = settings_for(ctx, paths[0])
-    workers = jobs or os.cpu_count() or 1
+    # The cores this process may run on (a container or a service unit may allow fewer than the machine has).
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = jobs or cores or 1
     stream = _open_output(output)
     reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else reporter_for(fmt, stream)
     summary = Summary()
