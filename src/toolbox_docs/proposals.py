@@ -5,18 +5,23 @@ heading) that is not one of our generated documents. Each is updated in place: o
 section changes, the previous version goes to ``Vorige versies/``, and while it is open in Word the
 update is deferred. Without any proposal in the folder, one is made from the template for the
 intake's kind of proposal (unless the intake says there is none).
+
+Only regular files are candidates: a symbolic link in the folder is never read or written through (it
+could point at a document outside the share that the person who made the link may not read).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolbox_docs.documents.blocks import Block
 from toolbox_docs.documents.docx_writer import write_section
-from toolbox_docs.errors import DocumentError
+from toolbox_docs.errors import DocumentError, WorkbookError
 from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
 from toolbox_docs.outputs import in_backup_folder, is_generated_document, proposal_path
 from toolbox_docs.publish import Action, Did, open_elsewhere, publish
@@ -33,16 +38,26 @@ class ProposalRun:
 
 
 def candidates(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+    try:
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError:  # a folder that cannot be listed has no proposals we could update
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".docx", ".dotx") or not path.is_file() or path.name.startswith("."):
+    for path in entries:
+        if path.suffix.lower() not in (".docx", ".dotx") or path.name.startswith(".") or not _regular(path):
             continue
         if is_temp_or_owner(path) or is_generated_document(path) or in_backup_folder(path):
             continue
         found.append(path)
     return found
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one (``lstat``: the link itself is looked at)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _template_for(kind: str, settings: Settings, override: Path | None) -> Path:
@@ -63,7 +78,7 @@ def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, prop
             continue  # a Word template in the project folder is a template, not a proposal
         deferred = open_elsewhere(path)
         try:
-            current = read_private_copy(path, max_bytes=settings.limits.max_file_bytes)
+            current = read_private_copy(path, max_bytes=settings.limits.max_file_bytes, follow_symlinks=False)
             updated = write_section(current, blocks, limits=settings.limits)
         except DocumentError as error:
             if error.code == NO_ANCHOR:
@@ -71,6 +86,9 @@ def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, prop
             if error.code in ("anchor-ambiguous", "anchor-unsupported"):
                 seen_proposal = True
                 problems.append(f"{path.name}: {error.message}")
+            continue
+        except WorkbookError as error:  # read_private_copy: gone, no access, too large, a link
+            problems.append(f"{path.name}: kon niet gelezen worden. {error.message}")
             continue
         except Exception as error:  # a person's unreadable file must not stop the others
             problems.append(f"{path.name}: kon niet gelezen worden ({type(error).__name__}).")

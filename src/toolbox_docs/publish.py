@@ -1,6 +1,10 @@
 """Putting a generated file in place without losing anything.
 
-- a document open in Word or Excel (owner file ``~$…`` beside it) is not touched: the step is deferred;
+- a document open in Word or Excel (owner file ``~$…`` beside it) is not touched: the step is deferred,
+  however old the owner file is (Word leaves one behind after a crash; it goes when the document is next
+  opened and closed in Word, and the note then says so); the toolbox never deletes it;
+- what stands at an output's place but is not a regular file (a symbolic link, a folder) is neither read
+  through, copied, nor replaced: ``WriteError``;
 - identical content is not rewritten (compared by the content of the zip members, not zip metadata);
 - a file that a person edited since we wrote it (its digest differs from the one we remembered), or
   that we never wrote, is first copied to ``Vorige versies/``;
@@ -13,13 +17,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import time
 import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from toolbox_docs.fsio import atomic_write, keep_backup, owner_file, sha256
+from toolbox_docs.fsio import (
+    age_seconds,
+    atomic_write,
+    existing_output,
+    keep_backup,
+    owner_file,
+    read_existing,
+    sha256,
+)
 from toolbox_docs.state import State
+
+# An owner file older than this was most likely left behind by a crash of Word or Excel: still waited for
+# (a document may stay open over a weekend), but the note tells the person how to release it.
+STALE_OWNER_SECONDS = 24 * 3600
+# Existing outputs are compared by content up to this size (decompressed, for a zip); a larger file there
+# is treated as changed by a person: backed up, then replaced. Bounds the work a planted file can cause.
+COMPARE_BYTES = 64 * 1024 * 1024
 
 
 class Did(StrEnum):
@@ -48,52 +68,69 @@ class Action:
         return text
 
 
-def content_digest(data: bytes) -> str:
-    """A digest of a zip's member names and contents (ignoring timestamps), else of the bytes."""
+def content_digest(data: bytes, *, limit: int = COMPARE_BYTES) -> str:
+    """A digest of a zip's member names and contents (ignoring timestamps), else of the bytes. Members are
+    read as streams, at most ``limit`` bytes in all: a zip that inflates to more is digested by its bytes."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             digest = hashlib.sha256()
+            room = limit
             for name in sorted(archive.namelist()):
                 digest.update(name.encode())
-                digest.update(hashlib.sha256(archive.read(name)).digest())
+                member = hashlib.sha256()
+                with archive.open(name) as stream:
+                    while chunk := stream.read(min(1024 * 1024, room + 1)):
+                        room -= len(chunk)
+                        if room < 0:
+                            raise ValueError("too large to compare by content")
+                        member.update(chunk)
+                digest.update(member.digest())
             return "zip:" + digest.hexdigest()
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, EOFError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, EOFError, RuntimeError,
+            zipfile.LargeZipFile, OverflowError, IndexError):
         return "raw:" + sha256(data)
 
 
 def _check_written(expected: bytes):  # type: ignore[no-untyped-def]
     def check(temp: Path) -> None:
-        if temp.read_bytes() != expected:
+        if temp.read_bytes() != expected:  # (an OSError here is turned into a WriteError by atomic_write)
             raise OSError("het geschreven bestand wijkt af van wat geschreven moest worden")
 
     return check
 
 
-def open_elsewhere(path: Path) -> Action | None:
+def open_elsewhere(path: Path, *, now: float | None = None) -> Action | None:
     owner = owner_file(path)
     if owner is None:
         return None
-    return Action(path, Did.DEFERRED, f"het bestand is geopend (eigenaarsbestand {owner.name}); het wordt "
-                  "bijgewerkt zodra het gesloten is")
+    note = f"het bestand is geopend (eigenaarsbestand {owner.name}); het wordt bijgewerkt zodra het gesloten is"
+    age = age_seconds(owner, now=time.time() if now is None else now)
+    if age is not None and age > STALE_OWNER_SECONDS:
+        days = max(1, int(age // 86400))
+        note += (f". Het eigenaarsbestand is {days} {'dag' if days == 1 else 'dagen'} oud: waarschijnlijk is Word of "
+                 "Excel vastgelopen. Open en sluit het document in Word (of verwijder het ~$-bestand als niemand "
+                 "het open heeft); dan volgt de bijwerking vanzelf")
+    return Action(path, Did.DEFERRED, note)
 
 
 def publish(path: Path, data: bytes, *, state: State, source: Path, now: dt.datetime, once: bool = False,
             always_backup: bool = False) -> Action:
-    """Write ``data`` to ``path`` under the rules above; returns what was done."""
+    """Write ``data`` to ``path`` under the rules above; returns what was done, raises ``fsio.WriteError``."""
     deferred = open_elsewhere(path)
     if deferred is not None:
         return deferred
     new_digest = content_digest(data)
     backup = None
-    if path.exists():
+    existing = existing_output(path)
+    if existing is not None:
         if once:
             return Action(path, Did.KEPT, "bestaat al en wordt nooit overschreven")
-        current = path.read_bytes()
-        current_digest = content_digest(current)
+        current_digest = content_digest(read_existing(path, max_bytes=COMPARE_BYTES)) \
+            if existing.st_size <= COMPARE_BYTES else None
         if current_digest == new_digest:
             state.remember_output(path, digest=new_digest, source=source, at=now.isoformat(timespec="seconds"))
             return Action(path, Did.UNCHANGED)
-        if always_backup or state.written_digest(path) != current_digest:
+        if always_backup or current_digest is None or state.written_digest(path) != current_digest:
             backup = keep_backup(path, now=now)
         did = Did.UPDATED
     else:

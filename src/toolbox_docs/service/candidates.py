@@ -3,6 +3,10 @@
 Taken: spreadsheets (by extension) inside a watched root. Ignored: Office owner files (``~$…``), temp
 files (``*.tmp``, extension-less temp names Excel writes before it renames), hidden and system files,
 anything in a hidden folder or in ``Vorige versies/``, and the generated register.
+
+Symbolic links are never followed: a file that is a link, or that is reached through a linked folder,
+is not a candidate (its real place may lie outside the root, where the person who made the link may not
+read; outputs written beside it would land there too). The roots themselves are resolved once at start.
 """
 
 from __future__ import annotations
@@ -33,7 +37,16 @@ def is_candidate(path: Path, root: Path) -> bool:
         return False
     if in_backup_folder(relative) or is_register(path):
         return False
-    return not _hidden_on_windows(path)
+    return not _hidden_on_windows(path) and _reached_without_links(path, root)
+
+
+def _reached_without_links(path: Path, root: Path) -> bool:
+    """Whether ``path`` is where its name says: no symbolic link in it below ``root`` (itself included)."""
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return False
+    return os.path.normcase(real) == os.path.normcase(os.path.join(os.path.realpath(root), path.relative_to(root)))
 
 
 def _hidden_on_windows(path: Path) -> bool:
@@ -50,6 +63,8 @@ def scan(root: Path, temps: list[Path] | None = None) -> list[Path]:
     """All candidate files under ``root`` (sorted; unreadable folders are skipped). When ``temps`` is
     given, our own temp files (``.~toolbox-….tmp``) found on the way are added to it."""
     found: list[Path] = []
+    if root.is_symlink():
+        return found  # a folder hint for a link to a folder: not followed
     for folder, subfolders, files in os.walk(root, onerror=lambda error: None):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "Vorige versies")
         for name in sorted(files):
