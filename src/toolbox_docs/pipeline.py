@@ -5,8 +5,14 @@
   and (once) the pre-filled evaluation workbook, registers the project, and removes an old feedback file;
 - an evaluation: writes the evaluation report, moves the project to 'afgerond' in the register and,
   while the decision is still to be taken, adds what came out of participation to the paragraph;
-- a workbook with problems: writes the Dutch feedback file and nothing else;
-- a workbook that is not ours, or our own untouched output: nothing.
+- a workbook with problems: writes the Dutch feedback file and nothing else; so does one of ours that
+  cannot be used as it is (an older or newer template version, sheets or the table removed or renamed),
+  and one whose outputs would get names too long for the file system (the feedback then has a shortened
+  name, so that it fits where the workbook itself does);
+- a workbook that is not ours, a blank template, or our own untouched output: nothing.
+
+The input is read once, not through a symbolic link, into memory; everything works on that private copy.
+A write that fails because the input's folder went away while it was processed ends as ``genegeerd``.
 
 Outcomes are values (``Outcome``), recorded in the ledger; only the unexpected raises.
 """
@@ -18,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from toolbox_docs.advice.advise import advise, load_advice_data
 from toolbox_docs.advice.catalogue import Catalogue
@@ -34,11 +40,20 @@ from toolbox_docs.evaluation import verdict
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, Check, check_with_settings, refusal
 from toolbox_docs.forms.records import Evaluation, Intake
-from toolbox_docs.forms.schema import EVALUATION, EVALUATION_SCHEMA
+from toolbox_docs.forms.schema import ERROR, EVALUATION, EVALUATION_SCHEMA
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
-from toolbox_docs.fsio import WriteError, read_private_copy, sha256
-from toolbox_docs.outputs import evaluation_workbook_path, feedback_path, plan_path, report_path
+from toolbox_docs.fsio import BACKUP_FOLDER, WriteError, names_fit, read_private_copy, sha256
+from toolbox_docs.outputs import (
+    FEEDBACK,
+    PROPOSALS,
+    SEPARATOR,
+    evaluation_workbook_path,
+    feedback_path,
+    plan_path,
+    proposal_path,
+    report_path,
+)
 from toolbox_docs.proposals import write_paragraph
 from toolbox_docs.publish import Action, Did, content_digest, publish, remove_if_present
 from toolbox_docs.register import FINISHED, Project, Register
@@ -150,9 +165,13 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
         root = runtime.root_of(path)
         out_dir = settings.output_dir / path.parent.resolve().relative_to(root.resolve()) if root \
             else settings.output_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return ProcessResult(path, Outcome.FAILED, message=f"de uitvoermap {out_dir} kan niet gemaakt worden "
+                                 f"({error.strerror}).")
     try:
-        data = read_private_copy(path, max_bytes=settings.limits.max_file_bytes)
+        data = read_private_copy(path, max_bytes=settings.limits.max_file_bytes, follow_symlinks=False)
     except WorkbookError as error:
         if error.code == "gone":
             return ProcessResult(path, Outcome.IGNORED, message="het bestand bestaat niet meer")
@@ -168,10 +187,13 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
     if check.status == NOT_OURS_STATUS:
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
                                               message="geen werkboek van de toolbox"), now)
-    if check.filled == 0 and check.status != UNREADABLE:
-        # A blank template, or a prepared evaluation workbook nobody has filled in yet: nothing to say.
+    if check.filled == 0 and check.kind is not None and check.status != UNREADABLE:
+        # A blank template, or a prepared evaluation workbook nobody has filled in yet: nothing to say. (A
+        # refusal of one of ours, such as an old template version, has no kind: it gets its feedback below.)
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, check.kind, digest,
                                               message="nog niet ingevuld"), now)
+    if not names_fit(_output_names(path, out_dir)):
+        return _finish(runtime, _names_too_long(path, runtime, now, out_dir, digest), now)
     if check.status in (INVALID, UNREADABLE):
         return _finish(runtime, _rejected(path, check, runtime, now, out_dir, digest), now)
     try:
@@ -181,21 +203,77 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
             result = _intake(path, check, runtime, now=now, out_dir=out_dir, digest=digest,
                              proposal_template=proposal_template)
     except WriteError as error:
-        result = ProcessResult(path, Outcome.FAILED, check.kind, digest, message=str(error))
+        result = _write_failed(path, check, digest, str(error))
     except (DocumentError, SettingsError) as error:
         result = ProcessResult(path, Outcome.FAILED, check.kind, digest, message=str(error))
     return _finish(runtime, result, now)
 
 
+def _write_failed(path: Path, check: Check, digest: str, message: str,
+                  problems: tuple[Problem, ...] = ()) -> ProcessResult:
+    """A write failed: retried later (``mislukt``), unless the input itself went away meanwhile."""
+    if not _present(path):
+        return ProcessResult(path, Outcome.IGNORED, check.kind, digest, problems=problems,
+                             message=f"het bestand is tijdens de verwerking verwijderd of verplaatst ({message})")
+    return ProcessResult(path, Outcome.FAILED, check.kind, digest, problems=problems, message=message)
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+# The longest name a backup in 'Vorige versies' gets: the output's name plus a time stamp and a counter.
+_BACKUP_STAMP = " (2000-01-01 000000-999)"
+
+
+def _output_names(path: Path, out_dir: Path | None) -> list[Path]:
+    """Every name the pipeline may write for ``path``: its outputs and their backups."""
+    outputs = [plan_path(path, out_dir), report_path(path, out_dir), evaluation_workbook_path(path, out_dir),
+               feedback_path(path, out_dir), *(proposal_path(path, kind, out_dir) for kind in PROPOSALS)]
+    backups = [o.parent / BACKUP_FOLDER / f"{o.stem}{_BACKUP_STAMP}{o.suffix}" for o in outputs]
+    return outputs + backups
+
+
+def _short_feedback_path(path: Path, out_dir: Path | None) -> Path | None:
+    """A feedback name that fits beside ``path`` (its name shortened, marked with '…'); None if none fits."""
+    folder = out_dir if out_dir is not None else path.parent
+    suffix = f"{SEPARATOR}{FEEDBACK}.txt"
+    stem = path.stem
+    while stem:
+        candidate = folder / f"{stem}…{suffix}"
+        if names_fit([candidate]):
+            return candidate
+        stem = stem[:-max(1, len(stem) // 8)]
+    return None
+
+
+def _names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
+                    digest: str) -> ProcessResult:
+    problem = Problem("name-too-long", ERROR, "De naam van het werkboek (of het pad van de map) is te lang: de "
+                      "bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
+                      f"'{BACKUP_FOLDER}', krijgen een nog langere naam en passen niet. Geef het werkboek een kortere "
+                      "naam, of zet het in een map met een korter pad, en sla het opnieuw op. Dit bestand kun je "
+                      "daarna weggooien.")
+    check = Check(INVALID, None, None, (problem,))
+    target = _short_feedback_path(path, out_dir)
+    if target is None:
+        return ProcessResult(path, Outcome.FAILED, None, digest, problems=(problem,),
+                             message="de naam of het pad is te lang, ook voor een feedbackbestand")
+    return _rejected(path, check, runtime, now, out_dir, digest, target=target)
+
+
 def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
-              digest: str) -> ProcessResult:
-    target = feedback_path(path, out_dir)
-    text = feedback_text(path.name, check.problems, now=now, unreadable=check.status == UNREADABLE)
+              digest: str, *, target: Path | None = None) -> ProcessResult:
+    target = target if target is not None else feedback_path(path, out_dir)
+    unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
+    text = feedback_text(path.name, check.problems, now=now, unreadable=unusable)
     try:
         action = publish(target, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path, now=now)
     except WriteError as error:
-        return ProcessResult(path, Outcome.FAILED, check.kind, digest, problems=check.problems,
-                             message=f"feedback kon niet geschreven worden: {error}")
+        return _write_failed(path, check, digest, f"feedback kon niet geschreven worden: {error}", check.problems)
     errors = sum(1 for p in check.problems if p.is_error)
     return ProcessResult(path, Outcome.REJECTED, check.kind, digest, (action,), check.problems,
                          message=f"{errors} probleem/problemen; zie {target.name}")
@@ -216,7 +294,7 @@ def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
 
 def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None, digest: str,
             proposal_template: Path | None) -> ProcessResult:
-    intake: Intake = check.record
+    intake = cast(Intake, check.record)  # a valid check of an intake carries its record
     settings = runtime.settings
     advice = runtime.advise(intake)
     folder = out_dir if out_dir is not None else path.parent
@@ -281,7 +359,7 @@ def _evaluation_prefill(project_id: str, intake: Intake, advice: Advice) -> dict
 
 def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None,
                 digest: str) -> ProcessResult:
-    evaluation: Evaluation = check.record
+    evaluation = cast(Evaluation, check.record)
     settings = runtime.settings
     judged = verdict(evaluation)
     blocks = runtime.wording.render("evaluatieverslag.html.j2",
@@ -315,7 +393,7 @@ def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, no
     check = check_with_settings(data, runtime.settings)
     if not check.ok or check.kind != "intake":
         return [Action(intake_path, Did.SKIPPED, "de intake is niet meer geldig; de paragraaf is niet bijgewerkt")]
-    intake: Intake = check.record
+    intake = cast(Intake, check.record)  # a valid check of an intake carries its record
     advice = runtime.advise(intake)
     blocks = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
         intake, advice, organisation=runtime.settings.organisation, outcome=_evaluation_summary(project)))
