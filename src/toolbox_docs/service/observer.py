@@ -2,17 +2,20 @@
 
 Native events by default, polling (with an interval of seconds) for network shares. Moves count for
 their destination, the way Excel saves (a temp file renamed over the original). The service checks
-``healthy()`` and calls ``restart()`` when an observer thread died or a root came back.
+``healthy()`` and calls ``restart()`` when an observer thread died, a root went away or came back, or a
+root is now another folder than the one being watched (a share mounted again: the old watch sees nothing).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 log = logging.getLogger("toolbox_docs.service")
@@ -46,8 +49,9 @@ class Watch:
         self.polling = polling
         self.interval = interval
         self.hints: queue.Queue[tuple[str, Path]] = queue.Queue()
-        self._observer: Observer | PollingObserver | None = None
+        self._observer: BaseObserver | None = None
         self.watched: tuple[Path, ...] = ()
+        self._identity: dict[Path, tuple[int, int] | None] = {}
 
     def start(self) -> None:
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
@@ -58,6 +62,7 @@ class Watch:
                 try:
                     observer.schedule(handler, str(root), recursive=True)
                     watched.append(root)
+                    self._identity[root] = _identity(root)
                 except OSError as error:
                     log.warning("Map %s kan niet bewaakt worden: %s", root, error)
         observer.daemon = True
@@ -72,7 +77,9 @@ class Watch:
         emitters = list(getattr(observer, "emitters", ()))
         if any(not emitter.is_alive() for emitter in emitters):
             return False
-        return set(self.watched) == {r for r in self.roots if r.is_dir()}
+        if set(self.watched) != {r for r in self.roots if r.is_dir()}:
+            return False
+        return all(_identity(root) == self._identity.get(root) for root in self.watched)
 
     def restart(self) -> None:
         self.stop()
@@ -88,3 +95,12 @@ class Watch:
             observer.join(timeout=5)
         except (RuntimeError, OSError) as error:
             log.warning("Bewaker stoppen gaf een fout: %s", error)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path now (device and inode), None when none is."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino

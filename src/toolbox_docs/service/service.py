@@ -3,7 +3,11 @@
 Events are hints: the roots are scanned at start and every ``herscan_seconden``, and work is keyed on
 the content hash in the ledger, so a missed or doubled event is harmless. Each ready file goes to the
 worker process (time and memory bounds); deferred and failed work is retried after
-``opnieuw_proberen_seconden``. SIGTERM and Ctrl-C finish the file in hand and stop cleanly.
+``opnieuw_proberen_seconden``, doubling for each further attempt on the same content up to
+``MAX_RETRY_SECONDS``, so that files that cannot be finished (documents left open, a read-only folder)
+do not crowd out new work; a change of the file, or an owner file going away, brings its turn forward.
+A root that goes away is reported in the log and the heartbeat, and watched again when it is back.
+SIGTERM and Ctrl-C finish the file in hand and stop cleanly.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 from toolbox_docs.errors import ToolboxError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.fsio import sha256
+from toolbox_docs.fsio import read_private_copy, sha256
 from toolbox_docs.outputs import feedback_path
 from toolbox_docs.pipeline import Outcome
 from toolbox_docs.publish import publish
@@ -41,6 +45,7 @@ log = logging.getLogger("toolbox_docs.service")
 
 HEALTH_SECONDS = 5.0
 CRASH_ATTEMPTS = 3
+MAX_RETRY_SECONDS = 600.0
 
 
 def file_id(path: Path) -> str:
@@ -104,12 +109,15 @@ class Service:
         self.readiness = Readiness(settings.stability_delay)
         self.pending: dict[Path, float] = {}
         self.attempts: Counter[tuple[Path, str]] = Counter()
+        self.retries: dict[Path, tuple[str, int]] = {}  # path -> (content digest, unfinished runs in a row)
         self.digests: dict[Path, tuple[int, int, str]] = {}
         self.stats = _Stats()
         self.results: list[WorkResult] = []
         self.missing_roots: set[Path] = set()
         self.status_file = status_path(settings)
         self.reminders_at = dt.datetime.min  # when _daily next looks at the evaluation reminders
+        self.busy: dict[str, Any] = {}  # the file in the worker's hands, for the heartbeat
+        self._last_beat = 0.0
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -143,7 +151,6 @@ class Service:
 
     def _loop(self) -> None:
         last_scan = last_health = time.monotonic()
-        last_beat = 0.0
         while not self.stopping.is_set():
             self._drain_hints()
             moment = time.monotonic()
@@ -153,9 +160,7 @@ class Service:
             if not self.once and moment - last_health >= HEALTH_SECONDS:
                 self._check_health()
                 last_health = moment
-            if moment - last_beat >= BEAT_SECONDS:
-                self._beat()
-                last_beat = moment
+            self._beat_soon()
             self._work()
             self._daily()
             if self.once and not self.pending:
@@ -192,11 +197,23 @@ class Service:
             if root in self.missing_roots:
                 log.info("Bewaakte map %s is weer bereikbaar.", root)
                 self.missing_roots.discard(root)
+                if not self.once and not self.watch.healthy():
+                    self._restart_watch()
             temps: list[Path] = []
             for path in scan(root, temps):
+                if path in self.pending and not self._stat_changed(path):
+                    continue  # already has its turn (a retry keeps its later turn unless the file changed)
                 if self._changed(path):
                     self._want(path)
             self._remove_orphans(temps)
+
+    def _stat_changed(self, path: Path) -> bool:
+        cached = self.digests.get(path)
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        return cached is None or cached[:2] != (info.st_size, info.st_mtime_ns)
 
     def _remove_orphans(self, temps: list[Path]) -> None:
         """Temp files of ours that outlived any write (a crash between writing and renaming): remove them.
@@ -246,12 +263,15 @@ class Service:
     def _check_health(self) -> None:
         if self.watch.healthy():
             return
+        self._restart_watch()
+        self._scan_all()
+
+    def _restart_watch(self) -> None:
         log.warning("Bewaker werkt niet (meer) voor alle mappen; wordt opnieuw gestart.")
         try:
             self.watch.restart()
         except Exception as error:  # keep serving by scanning even if the observer cannot start
             log.error("Bewaker kon niet opnieuw starten: %s", error)
-        self._scan_all()
 
     # --- doing work ---------------------------------------------------------------------------
 
@@ -260,9 +280,11 @@ class Service:
         for path in sorted(p for p, when in self.pending.items() if when <= now):
             if self.stopping.is_set():
                 return
+            self._beat_soon()  # a long run of files must not look like a dead service
             readiness = self.readiness.check(path, time.time())
             if readiness == "gone":
                 self.pending.pop(path, None)
+                self.retries.pop(path, None)
             elif readiness == "ready":
                 self.pending.pop(path, None)
                 self._handle(path)
@@ -275,8 +297,9 @@ class Service:
             cached = self.digests.get(path)
             if cached is not None and cached[:2] == (info.st_size, info.st_mtime_ns):
                 return cached[2]
-            digest = sha256(path.read_bytes())
-        except OSError:
+            digest = sha256(read_private_copy(path, max_bytes=self.settings.limits.max_file_bytes,
+                                              follow_symlinks=False))
+        except (OSError, ToolboxError):
             return None
         self.digests[path] = (info.st_size, info.st_mtime_ns, digest)
         return digest
@@ -288,7 +311,11 @@ class Service:
             return
         ident = file_id(path)
         started = time.monotonic()
-        result = self.worker.process(path, dt.datetime.now().replace(microsecond=0))
+        self.busy = {"path": str(path), "since": time.time(), "id": ident}
+        try:
+            result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
+        finally:
+            self.busy = {}
         if result.failure:
             result = self._failed(path, digest, result)
         took = time.monotonic() - started
@@ -300,7 +327,16 @@ class Service:
         if self.once:
             self.results.append(result)
         elif result.outcome in (Outcome.DEFERRED.value, Outcome.FAILED.value):
-            self.pending[path] = time.time() + self.settings.retry_interval
+            self.pending[path] = time.time() + self._retry_delay(path, result.sha256 or digest or "")
+        else:
+            self.retries.pop(path, None)
+
+    def _retry_delay(self, path: Path, digest: str) -> float:
+        """``opnieuw_proberen_seconden``, doubled for each unfinished run of the same content in a row."""
+        previous, count = self.retries.get(path, ("", 0))
+        count = count + 1 if previous == digest else 1
+        self.retries[path] = (digest, count)
+        return float(min(self.settings.retry_interval * 2 ** min(count - 1, 20), MAX_RETRY_SECONDS))
 
     def _failed(self, path: Path, digest: str | None, result: WorkResult) -> WorkResult:
         """A file that hit a bound or crashed the worker: feedback when final, else a retry later."""
@@ -310,9 +346,14 @@ class Service:
             log.error("[%s] %s: verwerking mislukt (poging %d): %s", file_id(path), path, self.attempts[key],
                       result.message.strip().splitlines()[-1] if result.message.strip() else "")
             return WorkResult(str(path), Outcome.FAILED.value, None, digest, "verwerking mislukt; volgt opnieuw", ())
-        reason = result.message if result.failure == LIMIT else "een onverwachte fout"
-        text = (f"Het bestand kon niet verwerkt worden: {reason}. Controleer of het echt een intake- of "
-                "evaluatiewerkboek is; neem anders contact op met de beheerder van de participatietoolbox.")
+        if result.failure == LIMIT:
+            text = (f"De verwerking van dit bestand is afgebroken: {result.message}. Dat is de grens per bestand, "
+                    "zodat één bestand de andere niet ophoudt. Een intake- of evaluatiewerkboek blijft daar ruim "
+                    "onder; dit bestand is veel groter of ingewikkelder. Controleer of het echt een werkboek uit de "
+                    "map Sjablonen is; neem anders contact op met de beheerder van de participatietoolbox.")
+        else:
+            text = ("Het bestand kon niet verwerkt worden door een onverwachte fout in de toolbox. Neem contact op "
+                    "met de beheerder van de participatietoolbox.")
         problem = Problem("too-complex" if result.failure == LIMIT else "internal-error", "fout", text)
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
@@ -345,7 +386,13 @@ class Service:
             log.error("Herinneringen mislukt (nieuwe poging over een uur): %s", error)
             self.reminders_at = now + dt.timedelta(hours=1)
 
+    def _beat_soon(self) -> None:
+        """The heartbeat while the worker is busy with a long file (the loop is waiting for it)."""
+        if time.monotonic() - self._last_beat >= BEAT_SECONDS:
+            self._beat()
+
     def _beat(self, *, final: bool = False) -> None:
+        self._last_beat = time.monotonic()
         write_status(self.status_file, {
             "state": "stopped" if final else "running",
             "pid": os.getpid(),
@@ -358,4 +405,5 @@ class Service:
             "pending": len(self.pending),
             "counts": dict(self.stats.counts),
             "last": self.stats.last,
+            "busy": self.busy,
         })

@@ -3,7 +3,9 @@
 The child keeps the pipeline loaded (fast) and processes one file at a time. The parent gives each file
 a time limit; the child runs under a memory limit (address space: what it uses at rest plus the
 setting per file). A file that exceeds either, or crashes the child, is reported as such and the child
-is replaced; the service goes on with the next file.
+is replaced; the service goes on with the next file. While the child works, the parent wakes every
+``WAIT_SLICE`` seconds to call ``on_wait`` (the service's heartbeat), so a long file never makes the
+service look dead.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import signal
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -27,6 +32,7 @@ log = logging.getLogger("toolbox_docs.service")
 LIMIT = "limit"
 STARTUP_SECONDS = 120.0
 CRASH = "crash"
+WAIT_SLICE = 1.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,9 @@ def _limit_memory(extra_mb: int) -> None:
 
 
 def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the parent handles it (finishing the file in
+    # hand, then closing the pipe, which ends this loop); here it would break off the file half-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from toolbox_docs.pipeline import Runtime, process_file
     from toolbox_docs.register_xlsx import exporter_for
 
@@ -93,13 +102,25 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
             reply: Any = WorkResult(path, result.outcome.value, result.kind, result.sha256, result.message,
                                     tuple(result.lines()))
         except MemoryError:
-            reply = WorkResult(path, "mislukt", None, None, "te weinig geheugen", (), LIMIT)
+            reply = WorkResult(path, "mislukt", None, None, f"er was meer geheugen nodig dan de grens van "
+                               f"{settings.limits.memory_mb_per_file} MB", (), LIMIT)
             connection.send(reply)
             break  # a fresh child after running out of memory
         except Exception:
             reply = WorkResult(path, "mislukt", None, None, traceback.format_exc(limit=8), (), CRASH)
         connection.send(reply)
     runtime.close()
+
+
+def _wait_for(connection: Connection, seconds: float, on_wait: Callable[[], None] | None) -> bool:
+    """Whether the child answers within ``seconds``; ``on_wait`` is called every ``WAIT_SLICE`` meanwhile."""
+    deadline = time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0:
+        if connection.poll(min(remaining, WAIT_SLICE)):
+            return True
+        if on_wait is not None:
+            on_wait()
+    return False
 
 
 class Worker:
@@ -112,20 +133,20 @@ class Worker:
         self._process: Any = None
         self._connection: Connection | None = None
 
-    def start(self) -> None:
+    def start(self, *, on_wait: Callable[[], None] | None = None) -> None:
         """Start the child now (else it starts with the first file), so the first file is not slower."""
         if self._process is None or not self._process.is_alive():
             self._stop(kill=True)
-            self._start()
+            self._start(on_wait)
 
-    def _start(self) -> None:
+    def _start(self, on_wait: Callable[[], None] | None) -> None:
         parent, child = self._context.Pipe()
         self._process = self._context.Process(target=_child, args=(child, self.settings, self.roots),
                                               name="toolbox-docs-worker", daemon=True)
         self._process.start()
         child.close()
         self._connection = parent
-        if not parent.poll(STARTUP_SECONDS):
+        if not _wait_for(parent, STARTUP_SECONDS, on_wait):
             self._stop(kill=True)
             raise ToolboxError("het verwerkingsproces start niet op.")
         try:
@@ -155,13 +176,13 @@ class Worker:
         self._process = None
         self._connection = None
 
-    def process(self, path: Path, now: dt.datetime) -> WorkResult:
-        self.start()
+    def process(self, path: Path, now: dt.datetime, *, on_wait: Callable[[], None] | None = None) -> WorkResult:
+        self.start(on_wait=on_wait)
         assert self._connection is not None
         limit = self.settings.limits.seconds_per_file
         try:
             self._connection.send((str(path), now.isoformat()))
-            if self._connection.poll(limit):
+            if _wait_for(self._connection, limit, on_wait):
                 reply: WorkResult = self._connection.recv()
                 if reply.failure == LIMIT:
                     self._stop(kill=False)
@@ -170,7 +191,7 @@ class Worker:
             self._stop(kill=True)
             return WorkResult(str(path), "mislukt", None, None, "het verwerkingsproces stopte onverwacht", (), CRASH)
         self._stop(kill=True)
-        return WorkResult(str(path), "mislukt", None, None, f"duurde langer dan {limit:.0f} seconden", (), LIMIT)
+        return WorkResult(str(path), "mislukt", None, None, f"het duurde langer dan {limit:g} seconden", (), LIMIT)
 
     def close(self) -> None:
         self._stop(kill=False)
