@@ -309,7 +309,7 @@ def _regular_rows(package: Package, part: str) -> list[tuple[XmlElement, list[Xm
         return None
     rows = [(row, list(row.iterchildren("{*}c"))) for row in sheet_data.iterchildren("{*}row")]
     walked = 1 + len(rows) + sum(len(row_cells) for _, row_cells in rows)
-    present = sum(1 for _ in root.iter(*_SHEET_TAGS))
+    present = len(list(root.iter(*_SHEET_TAGS)))
     return rows if walked == present else None
 
 
