@@ -144,7 +144,7 @@ class Package:
         except RuntimeError:
             raise _Refusal("encrypted", "Een onderdeel van het bestand is versleuteld. Sla het op zonder "
                            "wachtwoord.") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, OverflowError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, OverflowError):
             raise _Refusal("damaged", "Het bestand is beschadigd (een onderdeel is niet uit te pakken). Sla "
                            "het opnieuw op vanuit Excel of Word.") from None
         if len(data) > limit:
@@ -513,7 +513,8 @@ def _open(data: bytes, limits: Limits, expect: set[str], error_type: type[Toolbo
     except _Refusal:
         archive.close()
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, OverflowError, KeyError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, OverflowError,
+            KeyError):
         archive.close()
         raise _Refusal("damaged", "Het bestand is beschadigd. Sla het opnieuw op vanuit Excel of Word.") \
             from None

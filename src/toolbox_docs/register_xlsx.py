@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.fsio import WriteError, atomic_write
 from toolbox_docs.outputs import REGISTER_NAME
 from toolbox_docs.register import FINISHED, RUNNING, Project
@@ -61,15 +61,6 @@ _FINISHED: list[tuple[str, int, Callable[[Project], Any]]] = [
 ]
 _TAIL: list[tuple[str, int, Callable[[Project], Any]]] = [("Projectnummer", 16, lambda p: p.project_id)]
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
-
-
-def cell_text(value: str) -> str:
-    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
-
-
 def _money(text: str) -> Decimal | None:
     try:
         return Decimal(text) if text else None
@@ -99,10 +90,7 @@ def _sheet(wb: Workbook, title: str, projects: Sequence[Project],
                 continue
             cell = ws.cell(row, index)
             if isinstance(value, str):
-                value = cell_text(value)
-                cell.value = value
-                cell.data_type = "s"  # never a formula, whatever it starts with
-                cell.quotePrefix = value.startswith(FORMULA_STARTS)
+                value = put_text(cell, value)  # never a formula, whatever it starts with
                 cell.alignment = Alignment(wrap_text=len(value) > 40, vertical="top")
             else:
                 cell.value = value

@@ -18,7 +18,7 @@ def check_marker(marker: Mapping[str, str]) -> tuple[str, int]:
     kind = marker["soort"]
     try:
         version = int(float(marker.get("sjabloonversie", "")))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise WorkbookError("damaged", "De sjabloonversie in het werkboek is onleesbaar. Gebruik een nieuw "
                             "sjabloon uit de map Sjablonen.") from None
     current = TEMPLATE_VERSIONS[kind]

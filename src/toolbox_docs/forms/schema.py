@@ -12,6 +12,7 @@ mistaken for a cell reference (no letters-then-digits like ``ab12``, no R1C1 for
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass
@@ -93,7 +94,7 @@ class Input:
     type: FieldType
     _: KW_ONLY
     required: bool = False
-    choices: type[Choice] | None = None
+    choices: builtins.type[Choice] | None = None  # "builtins.": the field "type" above shadows it here
     list_name: str | None = None
     minimum: float | None = None
     maximum: float | None = None

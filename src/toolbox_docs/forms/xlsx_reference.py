@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import warnings
 from typing import Any
 
@@ -35,6 +36,8 @@ def _value(cell: Any, formula_cell: Any) -> RawValue:
         return NoCachedValue(str(formula_cell.value))
     if isinstance(value, str):
         return unescape(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return CellError("#NUM!")  # as the direct reader: a number beyond what a double holds
     if isinstance(value, dt.timedelta):
         return dt.datetime(1899, 12, 30) + value
     return value  # type: ignore[no-any-return]

@@ -40,6 +40,7 @@ from toolbox_docs.forms.schema import (
     FormSchema,
     Input,
 )
+from toolbox_docs.forms.xlsx_cells import cell_text, put_text
 
 DATE_FORMAT = "dd-mm-yyyy"
 AMOUNT_FORMAT = '"€" #,##0.00'
@@ -116,6 +117,15 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _put(cell: Any, value: Any) -> None:
+    """A pre-filled value: text always as literal text (see ``xlsx_cells``), other values as they are."""
+    value = _cell_value(value)
+    if isinstance(value, str):
+        put_text(cell, value)
+    else:
+        cell.value = value
+
+
 def _write_lists(wb: Workbook, schema: FormSchema, lists: Mapping[str, tuple[str, ...]]) -> None:
     sheet = wb.create_sheet(LISTS_SHEET)
     sheet.sheet_state = "hidden"
@@ -171,7 +181,7 @@ def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mappi
         cell.fill = PREFILLED_FILL if prefilled else INPUT_FILL
         cell.protection = Protection(locked=prefilled)
         if field.id in values and values[field.id] is not None:
-            cell.value = _cell_value(values[field.id])
+            _put(cell, values[field.id])
         ws.add_data_validation(_validation(field, cell.coordinate))
         wb.defined_names[field.id] = DefinedName(field.id, attr_text=f"'{ws.title}'!${INPUT_COLUMN}${row}")
     ws.protection.sheet = True
@@ -203,7 +213,7 @@ def _write_table(wb: Workbook, schema: FormSchema, rows: Sequence[Mapping[str, A
                 ws[f"{letter}{row}"].number_format = number_format
         for offset, values in enumerate(rows):
             if column.id in values and values[column.id] is not None:
-                ws[f"{letter}{first + offset}"] = _cell_value(values[column.id])
+                _put(ws[f"{letter}{first + offset}"], values[column.id])
     xl_table = XlTable(displayName=table.name, ref=places.table_ref(schema))
     xl_table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(xl_table)
@@ -249,7 +259,8 @@ def build_workbook(schema: FormSchema, lists: Mapping[str, tuple[str, ...]], *,
     _write_explanation(wb, schema)
     _write_lists(wb, schema, lists)
     _write_marker(wb, schema, {})
-    wb.properties.title = title or schema.title
+    # The title carries a project name typed by a person: it must hold only what XML can.
+    wb.properties.title = cell_text(title or schema.title)[:255]
     wb.properties.creator = "toolbox-docs"
     wb.properties.language = "nl-NL"
     buffer = io.BytesIO()

@@ -147,7 +147,8 @@ class Service:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         log.info("Dienst gestopt. Verwerkt: %s.", dict(self.stats.counts) or "niets")
-        return 1 if self.stats.counts.get(Outcome.FAILED.value) else 0
+        # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
+        return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
 
     def _loop(self) -> None:
         last_scan = last_health = time.monotonic()
