@@ -358,7 +358,9 @@ def test_a_full_disk_fails_clearly_and_the_file_is_done_when_there_is_room(
         assert sorted(os.listdir(folder)) == sorted([INTAKE, *OUTPUTS])
         assert sha256_file(intake) == sha256_bytes(data)
         assert watcher.running
-        assert watcher.terminate() == 1, "exit 1: a file failed during the run (README, exit codes)"
+        # A service stopped on request ends with 0, whatever failed on the way (README, exit codes): systemd
+        # must not count a normal stop as a crash. Only ``watch --once`` reports failures in its exit code.
+        assert watcher.terminate() == 0
 
 
 @pytest.mark.slow

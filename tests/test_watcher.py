@@ -71,11 +71,18 @@ def watcher(root: Path, watchers: Callable[..., Watcher]) -> Watcher:
     return watchers(root)
 
 
+@pytest.fixture(params=[(), POLLING], ids=["native", "polling"])
+def observed(tmp_path: Path, watchers: Callable[..., Watcher], request: pytest.FixtureRequest) -> Watcher:
+    """The watcher with native events and with ``--polling``, on a root without periodic rescans: what
+    is found after the start scan is found by the observer (inotify, or the polling observer)."""
+    return watchers(make_root(tmp_path, rescan=3600), *request.param)
+
+
 # --- one save, exactly once -----------------------------------------------------------------------
 
 
-def test_excel_style_save_produces_outputs_once_and_identical_resave_does_nothing(
-        root: Path, watcher: Watcher) -> None:
+def test_excel_style_save_produces_outputs_once_and_identical_resave_does_nothing(observed: Watcher) -> None:
+    root, watcher = observed.root, observed
     watcher.start()
     folder = project(root, "Groenplan Meezenbroek")
     intake = folder / INTAKE
@@ -103,7 +110,8 @@ def test_excel_style_save_produces_outputs_once_and_identical_resave_does_nothin
     assert sorted(visible_files(folder)) == sorted([INTAKE, *OUTPUTS])
 
 
-def test_file_written_slowly_in_chunks_is_processed_once_when_complete(root: Path, watcher: Watcher) -> None:
+def test_file_written_slowly_in_chunks_is_processed_once_when_complete(observed: Watcher) -> None:
+    root, watcher = observed.root, observed
     watcher.start()
     folder = project(root, "Langzaam opgeslagen")
     intake = folder / INTAKE
@@ -144,8 +152,8 @@ def test_file_written_slowly_in_chunks_is_processed_once_when_complete(root: Pat
         check_readable(path)
 
 
-def test_two_hundred_files_dropped_at_once_are_each_processed_exactly_once(
-        root: Path, watcher: Watcher, tmp_path: Path) -> None:
+def test_two_hundred_files_dropped_at_once_are_each_processed_exactly_once(observed: Watcher, tmp_path: Path) -> None:
+    root, watcher = observed.root, observed
     watcher.start()
     data = make_intake()
     staging = tmp_path / "staging"
