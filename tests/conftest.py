@@ -20,6 +20,7 @@ from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.settings import Settings
+from watcher_support import Watcher
 
 REPO = Path(__file__).resolve().parent.parent
 STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
@@ -96,3 +97,19 @@ def soffice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converter]:
         return outputs
 
     yield convert
+
+
+@pytest.fixture
+def watchers(tmp_path: Path) -> Iterator[Callable[..., Watcher]]:
+    """Starts the real service as a subprocess on a root (``watchers(root, *args)``); every watcher made
+    is stopped at the end of the test."""
+    made: list[Watcher] = []
+
+    def make(root: Path, *args: str) -> Watcher:
+        watcher = Watcher(root, tmp_path / f"logs-{len(made) + 1}", args=args)
+        made.append(watcher)
+        return watcher
+
+    yield make
+    for watcher in made:
+        watcher.close()

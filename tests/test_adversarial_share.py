@@ -25,7 +25,7 @@ import re
 import shutil
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,20 +54,6 @@ from watcher_support import (
 )
 
 LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
-
-
-@pytest.fixture
-def watchers(tmp_path: Path) -> Iterator[Callable[..., Watcher]]:
-    made: list[Watcher] = []
-
-    def make(root: Path, *args: str) -> Watcher:
-        watcher = Watcher(root, tmp_path / f"logs-{len(made) + 1}", args=args)
-        made.append(watcher)
-        return watcher
-
-    yield make
-    for watcher in made:
-        watcher.close()
 
 
 @pytest.fixture(scope="module")

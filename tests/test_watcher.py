@@ -11,7 +11,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -50,20 +50,6 @@ NOTE = "Aantekeningen bij het project.\n"
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     return make_root(tmp_path)
-
-
-@pytest.fixture
-def watchers(tmp_path: Path) -> Iterator[Callable[..., Watcher]]:
-    made: list[Watcher] = []
-
-    def make(root: Path, *args: str) -> Watcher:
-        watcher = Watcher(root, tmp_path / f"logs-{len(made) + 1}", args=args)
-        made.append(watcher)
-        return watcher
-
-    yield make
-    for watcher in made:
-        watcher.close()
 
 
 @pytest.fixture

@@ -4,23 +4,16 @@ same bytes. Enums appear as their Dutch values, tuples as lists."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from toolbox_docs.advice.model import Advice, BudgetComparison
+from toolbox_docs.forms.values import plain
 
 
 def to_data(value: Any) -> Any:
     """Plain JSON data for a record of the advice."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
         if isinstance(value, BudgetComparison):
@@ -32,7 +25,7 @@ def to_data(value: Any) -> Any:
         return [to_data(item) for item in value]
     if isinstance(value, dict):
         return {str(k.value if isinstance(k, Enum) else k): to_data(v) for k, v in value.items()}
-    return value
+    return plain(value)
 
 
 def advice_to_json(advice: Advice) -> str:
