@@ -102,12 +102,18 @@ class Wording:
             raise SettingsError("de map met teksten bestaat niet.", path=folder)
         self.folder = folder
         self.env = _environment(folder)
+        # The variables each template uses, with the source they were found in: parsing a template
+        # costs more than rendering it, so it is parsed again only when an advisor changed the text.
+        self._variables: dict[str, tuple[str, frozenset[str]]] = {}
 
     def _check_variables(self, name: str, context: Mapping[str, Any]) -> None:
         assert self.env.loader is not None
         source, _, _ = self.env.loader.get_source(self.env, name)
-        undeclared = meta.find_undeclared_variables(self.env.parse(source))
-        unknown = sorted(undeclared - set(context) - set(self.env.globals))
+        known = self._variables.get(name)
+        if known is None or known[0] != source:
+            known = (source, frozenset(meta.find_undeclared_variables(self.env.parse(source))))
+            self._variables[name] = known
+        unknown = sorted(known[1] - set(context) - set(self.env.globals))
         if unknown:
             raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. Beschikbaar: "
                                 f"{', '.join(sorted(context))}.", path=self.folder / name)
