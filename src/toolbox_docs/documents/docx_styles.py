@@ -11,6 +11,7 @@ the column widths are estimated from.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import NamespacePrefixedTag
+from docx.oxml.parser import oxml_parser
 from docx.parts.numbering import NumberingPart
 
 from toolbox_docs.documents.docx_anchor import Element, W, w
@@ -42,9 +44,18 @@ _WIDE_FONTS = {"verdana": 1.2, "dejavu sans": 1.2, "bookman old style": 1.15, "c
 # --- building elements ------------------------------------------------------------------------
 
 
+@functools.cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    """Clark name and namespace declaration of a prefixed tag, as ``OxmlElement`` makes them."""
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
 def el(tag: str, **attributes: str) -> Element:
-    """A new WordprocessingML element ("w:p") with ``w:``-attributes."""
-    element = OxmlElement(tag)
+    """A new WordprocessingML element ("w:p") with ``w:``-attributes: what ``OxmlElement(tag)`` gives
+    (python-docx's element class for the tag), without working out the tag's names again each time."""
+    clark, nsmap = _tag(tag)
+    element = cast("Element", oxml_parser.makeelement(clark, nsmap=nsmap))
     for key, value in attributes.items():
         element.set(w(key), value)
     return element
@@ -195,6 +206,7 @@ def amount_em(text: str, bold: bool) -> float:
     return max(max(line_em(line, bold), _DIGIT_EM * len(line)) for line in text.split("\n"))
 
 
+@functools.lru_cache(maxsize=4096)
 def _char_em(char: str) -> float:
     base = unicodedata.normalize("NFD", char)[:1]  # "ë" is as wide as "e"
     if base.isascii():

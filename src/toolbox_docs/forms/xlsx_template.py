@@ -50,6 +50,12 @@ PREFILLED_FILL = PatternFill("solid", fgColor="EDEDED")
 SECTION_FILL = PatternFill("solid", fgColor="1F4E79")
 THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# Style objects made once: openpyxl hashes each one it is given, and a fresh object per cell costs more
+# than the cell itself.
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+HELP_FONT = Font(italic=True, color="595959")
+SECTION_FONT = Font(bold=True, color="FFFFFF")
+LOCKED, UNLOCKED = Protection(locked=True), Protection(locked=False)
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -157,21 +163,21 @@ def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mappi
     for section, row in places.section_rows.items():
         cell = ws[f"{LABEL_COLUMN}{row}"]
         cell.value = section
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = SECTION_FONT
         for column in (LABEL_COLUMN, INPUT_COLUMN, HELP_COLUMN):
             ws[f"{column}{row}"].fill = SECTION_FILL
     for field in schema.fields:
         row = places.field_rows[field.id]
         label = ws[f"{LABEL_COLUMN}{row}"]
         label.value = field.label + (" *" if field.required else "")
-        label.alignment = Alignment(vertical="top", wrap_text=True)
+        label.alignment = TOP_WRAP
         help_cell = ws[f"{HELP_COLUMN}{row}"]
         help_cell.value = field.help
-        help_cell.font = Font(italic=True, color="595959")
-        help_cell.alignment = Alignment(vertical="top", wrap_text=True)
+        help_cell.font = HELP_FONT
+        help_cell.alignment = TOP_WRAP
         cell = ws[f"{INPUT_COLUMN}{row}"]
         cell.border = BOX
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = TOP_WRAP
         number_format = _number_format(field)
         if number_format:
             cell.number_format = number_format
@@ -179,7 +185,7 @@ def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mappi
             ws.row_dimensions[row].height = 60
         prefilled = field.prefilled and field.id in values
         cell.fill = PREFILLED_FILL if prefilled else INPUT_FILL
-        cell.protection = Protection(locked=prefilled)
+        cell.protection = LOCKED if prefilled else UNLOCKED
         if field.id in values and values[field.id] is not None:
             _put(cell, values[field.id])
         ws.add_data_validation(_validation(field, cell.coordinate))
@@ -226,7 +232,7 @@ def _write_explanation(wb: Workbook, schema: FormSchema) -> None:
     for row, (text, style) in enumerate(explanation_lines(schema), start=1):
         cell = ws[f"A{row}"]
         cell.value = text
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = TOP_WRAP
         if style == "title":
             cell.font = Font(size=16, bold=True, color="1F4E79")
         elif style == "heading":
