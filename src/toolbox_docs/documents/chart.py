@@ -41,6 +41,7 @@ LINE_IN = 0.17
 NAME_COLUMNS = 2
 NAME_CHARS = 46
 DPI = 200
+MARKER_PT = math.sqrt(150)  # marker size in points (as scatter's s=150 points²)
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,19 @@ def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title
         names_text: list[Artist] = []
         try:
             canvas.restore_region(frame.background)
+            # One line of markers per standpunt (at most four artists, however many parties): markers
+            # only overlap within a crowded grid point, where they are of one standpunt or spread apart.
+            places: dict[str, list[tuple[float, float]]] = {}
             for number, (party, (x, y)) in enumerate(zip(parties, _spread(parties), strict=True), start=1):
-                colour, marker, _ = POSITION_STYLE.get(party.position, POSITION_STYLE["onbekend"])
-                markers.append(axes.scatter([x], [y], s=150, c=colour, marker=marker, edgecolors="white",
-                                            linewidths=0.8, zorder=3))
+                position = party.position if party.position in POSITION_STYLE else "onbekend"
+                places.setdefault(position, []).append((x, y))
                 numbers.append(axes.text(x, y, str(number), ha="center", va="center", fontsize=6, color="white",
                                          fontweight="bold", zorder=4))
+            for position, points in places.items():
+                colour, marker, _ = POSITION_STYLE[position]
+                xs, ys = zip(*points, strict=True)
+                markers.extend(axes.plot(xs, ys, linestyle="", marker=marker, markersize=MARKER_PT, color=colour,
+                                         markeredgecolor="white", markeredgewidth=0.8, zorder=3))
             names = [f"{n}. {p.name if len(p.name) <= NAME_CHARS else p.name[:NAME_CHARS - 1] + '…'}"
                      for n, p in enumerate(parties, start=1)]
             top = (names_in - 0.15) / height
