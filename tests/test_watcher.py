@@ -37,6 +37,7 @@ from watcher_support import (
     mtimes,
     outcome_counts,
     project,
+    register_names,
     save_like_excel,
     sha256_bytes,
     status_command,
@@ -160,6 +161,9 @@ def test_two_hundred_files_dropped_at_once_are_each_processed_exactly_once(obser
                      what="200 intakes processed", interval=0.5)
     watcher.settle()
 
+    # One register for the whole burst, written once the worker is idle, not once per file.
+    watcher.wait_for(lambda: len([n for n in register_names(root) if n == "Groenplan Meezenbroek"]) == 200,
+                     deadline=60, what="the 200 projects in projectenregister.xlsx", interval=0.5)
     intakes = {key: item for key, item in ledger(root).items() if Path(key).name == INTAKE
                and "zz-sentinel" not in key}
     assert len(intakes) == 200

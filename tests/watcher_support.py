@@ -165,6 +165,26 @@ def check_readable(path: Path) -> None:
 # --- the ledger ---------------------------------------------------------------------------------
 
 
+def register_names(root: Path) -> list[str]:
+    """Project names in the root's ``projectenregister.xlsx`` (both sheets), or [] while it is absent or
+    being replaced."""
+    path = root / "projectenregister.xlsx"
+    try:
+        wb = load_workbook(path, read_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return []
+    try:
+        names: list[str] = []
+        for sheet in wb.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            header = list(next(rows, ()))
+            column = header.index("Project")
+            names.extend(str(row[column]) for row in rows if row and row[column] is not None)
+        return names
+    finally:
+        wb.close()
+
+
 def ledger(root: Path) -> dict[str, LedgerEntry]:
     """The service's ledger, keyed like the service keys it (``path_key``); empty before the first start."""
     if not state_db(root).exists():

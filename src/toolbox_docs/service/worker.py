@@ -33,6 +33,8 @@ LIMIT = "limit"
 STARTUP_SECONDS = 120.0
 CRASH = "crash"
 WAIT_SLICE = 1.0
+REGISTER_IDLE_SECONDS = 0.5
+REGISTER_STALE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,18 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
     except Exception as error:  # a broken setting: tell the parent, which stops with the message
         connection.send(("error", str(error)))
         return
-    runtime.on_register_change = exporter_for(runtime)
+    register = RegisterExport(exporter_for(runtime))
+    runtime.on_register_change = register.changed
+    register.changed()  # brought up to date once at start: a crash may have stopped an export
     import matplotlib.pyplot  # noqa: F401 - loaded before the memory limit, as part of "at rest"
 
     _limit_memory(settings.limits.memory_mb_per_file)
     connection.send(("ready", os.getpid()))
     while True:
         try:
+            if register.dirty and not connection.poll(REGISTER_IDLE_SECONDS):
+                register.flush()
+                continue
             message = connection.recv()
         except (EOFError, OSError):
             break
@@ -109,7 +116,45 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
         except Exception:
             reply = WorkResult(path, "mislukt", None, None, traceback.format_exc(limit=8), (), CRASH)
         connection.send(reply)
+        if register.due():
+            register.flush()
+    register.flush()
     runtime.close()
+
+
+class RegisterExport:
+    """Rewrites ``projectenregister.xlsx`` when the worker is idle, not after every file.
+
+    An export takes time in proportion to the number of projects (about 0.4 s per 1,000), so a burst of
+    files on a full share would spend most of its time rewriting the register once per file. Here a
+    change marks the register dirty; it is rewritten once no file has come for ``REGISTER_IDLE_SECONDS``,
+    at least every ``REGISTER_STALE_SECONDS`` during a long burst, and when the worker stops. The
+    register's data lives in the SQLite state; the workbook is only its view, so an export that fails
+    (or a kill before it) loses nothing: the next export, at the latest when a worker starts, has it all.
+    """
+
+    def __init__(self, export: Callable[[], None] | None) -> None:
+        self._export = export
+        self.dirty = False
+        self._last = time.monotonic()
+
+    def changed(self) -> None:
+        self.dirty = self._export is not None
+
+    def due(self) -> bool:
+        return self.dirty and time.monotonic() - self._last >= REGISTER_STALE_SECONDS
+
+    def flush(self) -> None:
+        if not self.dirty or self._export is None:
+            return
+        self.dirty = False
+        self._last = time.monotonic()
+        try:
+            self._export()
+        except MemoryError:
+            log.warning("Projectenregister niet geschreven: er was meer geheugen nodig dan de grens.")
+        except Exception:  # the register's view must never take the worker down; its data is safe
+            log.warning("Projectenregister niet geschreven:\n%s", traceback.format_exc(limit=8))
 
 
 def _wait_for(connection: Connection, seconds: float, on_wait: Callable[[], None] | None) -> bool:
