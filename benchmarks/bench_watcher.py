@@ -11,7 +11,9 @@ evaluation workbook present means all are, complete. One file at a time; median 
 measured on a fresh share and again after the memory run (when the register holds all those projects).
 
 Memory: RSS of the service process and of its worker child (psutil), after a warm-up, and again after
-the given number of further intakes (dropped into their project folders at once) are all processed.
+the given number of further intakes (dropped into their project folders at once) are all processed; each
+time at rest, once the worker has written the register (which it does when idle), and, for reference,
+also right after the last file's outputs appear.
 """
 
 from __future__ import annotations
@@ -74,6 +76,20 @@ class Service:
             return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
         except OSError:
             return ""
+
+
+def _register_projects(root: Path) -> int:
+    """Rows in both sheets of the root's projectenregister.xlsx (-1 while it is absent or being replaced)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(root / "projectenregister.xlsx", read_only=True)
+    except Exception:  # absent, or caught between the worker's temp file and its rename
+        return -1
+    try:
+        return sum(sum(1 for _ in ws.iter_rows(min_row=2, max_col=1, values_only=True)) for ws in wb.worksheets)
+    finally:
+        wb.close()
 
 
 def _wait(condition: Any, *, deadline: float, what: str, service: Service, interval: float = 0.01) -> None:
@@ -142,15 +158,24 @@ def run(work: Path, *, files: int, warm_up: int, latency_files: int, stability: 
             _wait(check, deadline=120 + 5.0 * len(folders), what=f"{len(folders)} intakes processed",
                   service=service, interval=1.0)
 
+        def idle(projects: int) -> None:
+            """Until the worker has written the register with all ``projects``: it does so once it is idle,
+            so memory is compared at rest, not in the middle of that export."""
+            _wait(lambda: _register_projects(root) >= projects, deadline=120, what=f"{projects} projects in "
+                  "the register", service=service, interval=0.5)
+
         log(f"(d) watcher memory: {warm_up} files to warm up ...")
         drop(bulk[:warm_up])
         all_done(bulk[:warm_up])
+        idle(latency_files + warm_up)
         before = service.rss()
         log(f"(d) watcher memory: {files:,} files ...")
         started = time.monotonic()
         drop(bulk[warm_up:])
         all_done(bulk[warm_up:])
         took = time.monotonic() - started
+        busy = service.rss()
+        idle(latency_files + warm_up + files)
         after = service.rss()
         log(f"(d) watcher latency again, with {warm_up + files + latency_files:,} projects on the share ...")
         full = _latencies(root, "Latentie later", latency_files, kinds, service, stability)
@@ -172,6 +197,7 @@ def run(work: Path, *, files: int, warm_up: int, latency_files: int, stability: 
                    "before_mb": {k: round(before.get(k, 0.0), 1) for k in ("service", "worker")},
                    "after_mb": {k: round(after.get(k, 0.0), 1) for k in ("service", "worker")},
                    "growth_mb": round(growth, 1),
+                   "right_after_last_file_mb": {k: round(busy.get(k, 0.0), 1) for k in ("service", "worker")},
                    "worker_replaced": before.get("worker_pid") != after.get("worker_pid")},
         "targets": {"latency_at_most_s": stability + TARGET_EXTRA_SECONDS,
                     "latency_met": max(median_fresh, median_full) <= stability + TARGET_EXTRA_SECONDS,
@@ -199,4 +225,7 @@ def lines(result: dict[str, Any]) -> list[str]:
         f"{before.get('worker', 0):.1f} → {after.get('worker', 0):.1f} MB,  growth {memory['growth_mb']:+.1f} MB   "
         f"target < {targets['growth_below_mb']:.0f} MB: {verdict(targets['growth_met'])}"
         + ("   (WARNING: the worker was replaced in between)" if memory["worker_replaced"] else ""),
+        f"      (both measured at rest, once the register is written; right after the last file's outputs: "
+        f"service {memory['right_after_last_file_mb']['service']:.1f} MB, worker "
+        f"{memory['right_after_last_file_mb']['worker']:.1f} MB)",
     ]
