@@ -27,6 +27,7 @@ from watcher_support import (
     make_root,
     outcome_counts,
     project,
+    register_names,
     visible_files,
 )
 
@@ -71,10 +72,12 @@ def _drop(root: Path, numbers: range, workbooks: list[bytes]) -> None:
 
 
 def _wait_all(watcher: Watcher, count: int) -> None:
-    """Until ``count`` intakes are processed and their evaluation workbooks looked at: the service is idle."""
+    """Until ``count`` intakes are processed, their evaluation workbooks looked at, and the register
+    written with all of them (the worker does that once it is idle): the service is at rest."""
     def idle() -> bool:
         return (outcome_counts(watcher.root).get("verwerkt", 0) >= count
-                and outcome_counts(watcher.root, name=EVALUATION).get("genegeerd", 0) >= count)
+                and outcome_counts(watcher.root, name=EVALUATION).get("genegeerd", 0) >= count
+                and len(register_names(watcher.root)) >= count)
 
     watcher.wait_for(idle, deadline=30 + 3.0 * count, what=f"{count} intakes processed", interval=1.0)
 
