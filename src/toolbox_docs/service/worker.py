@@ -11,7 +11,9 @@ service look dead.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
@@ -122,6 +124,15 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
     runtime.close()
 
 
+def _release_memory() -> None:
+    """Hand memory freed by a large piece of work (the register export builds the whole workbook) back to
+    the system, so that the long-running worker's size follows what it holds, not its highest peak.
+    ``malloc_trim`` is glibc's; elsewhere only the garbage collector runs."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class RegisterExport:
     """Rewrites ``projectenregister.xlsx`` when the worker is idle, not after every file.
 
@@ -151,6 +162,7 @@ class RegisterExport:
         self._last = time.monotonic()
         try:
             self._export()
+            _release_memory()
         except MemoryError:
             log.warning("Projectenregister niet geschreven: er was meer geheugen nodig dan de grens.")
         except Exception:  # the register's view must never take the worker down; its data is safe
