@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from intake_factory import make_intake
 from toolbox_docs.cli import main
+from toolbox_docs.errors import StateError
 from toolbox_docs.evaluation import verdict
 from toolbox_docs.forms.records import Evaluation, MethodUsed
 from toolbox_docs.forms.schema import CRITERION_KEYS
@@ -98,6 +99,31 @@ def test_reprocessing_keeps_the_id_and_a_finished_project_keeps_its_evaluation(r
     assert after.status == FINISHED and after.lessons == evaluation.lessons
     assert after.keywords == "plein, bomen"
     assert len(runtime.register.all()) == 1
+
+
+def test_an_id_drawn_twice_never_overwrites_the_project_that_has_it(runtime: Runtime, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids are six hex digits, so with thousands of projects two will draw the same one now and then
+    (a watcher test met it at 400). The second project must get another id, never the first one's row."""
+    draws = iter(["abcdef", "abcdef", "abcdef", "123456"])
+    monkeypatch.setattr("toolbox_docs.register.secrets.token_hex", lambda _: next(draws))
+
+    first = add(runtime, tmp_path, "Plein")
+    second = add(runtime, tmp_path, "Park")
+
+    assert (first.project_id, second.project_id) == ("P-2026-abcdef", "P-2026-123456")
+    assert sorted(p.name for p in runtime.register.all()) == ["Park", "Plein"]
+    assert runtime.register.get("P-2026-abcdef").name == "Plein"
+
+
+def test_no_free_id_is_a_clear_error_not_a_lost_project(runtime: Runtime, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    add(runtime, tmp_path, "Plein")
+    taken = runtime.register.all()[0].project_id.removeprefix("P-2026-")
+    monkeypatch.setattr("toolbox_docs.register.secrets.token_hex", lambda _: taken)
+    with pytest.raises(StateError, match="geen vrij projectnummer"):
+        add(runtime, tmp_path, "Park")
+    assert [p.name for p in runtime.register.all()] == ["Plein"]
 
 
 def test_an_unknown_project_cannot_be_completed(runtime: Runtime) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from toolbox_docs.advice.model import Advice
+from toolbox_docs.errors import StateError
 from toolbox_docs.evaluation import Verdict, actual
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.state import State, path_key
@@ -141,12 +142,28 @@ class Register:
             (project.project_id, project.intake_path, project.root, project.status, _data(project),
              project.updated_at))
 
+    def _create(self, project: Project, now: dt.datetime) -> Project:
+        """Insert a new project under a fresh id. Ids are short (people see them in the evaluation
+        workbook), so two projects can draw the same one: an id already taken is never overwritten, a
+        new one is drawn instead."""
+        for _ in range(_ID_ATTEMPTS):
+            candidate = replace(project, project_id=f"P-{now:%Y}-{secrets.token_hex(3)}")
+            inserted = self.state.execute(
+                "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(project_id) DO NOTHING",
+                (candidate.project_id, candidate.intake_path, candidate.root, candidate.status, _data(candidate),
+                 candidate.updated_at))
+            if inserted == 1:
+                return candidate
+        raise StateError("er is geen vrij projectnummer gevonden; neem contact op met de beheerder.",
+                         path=self.state.location)
+
     def upsert_intake(self, intake_path: Path, intake: Intake, advice: Advice, *, root: Path | None,
                       now: dt.datetime) -> Project:
         """Create or update the project of an intake; a finished project keeps its evaluation."""
         existing = self.by_intake(intake_path)
         base = Project(
-            project_id=existing.project_id if existing else f"P-{now:%Y}-{secrets.token_hex(3)}",
+            project_id=existing.project_id if existing else "",
             intake_path=path_key(intake_path),
             root=str(root) if root else "",
             status=existing.status if existing else RUNNING,
@@ -168,7 +185,9 @@ class Register:
             proposal_kind=intake.proposal_kind.value,
             updated_at=now.isoformat(timespec="seconds"),
         )
-        if existing is not None and existing.status == FINISHED:
+        if existing is None:
+            return self._create(base, now)
+        if existing.status == FINISHED:
             base = replace(base, **{k: getattr(existing, k) for k in _EVALUATION_FIELDS})
         self._save(base)
         return base
@@ -209,6 +228,7 @@ class Register:
         return [p for p in self.all() if all(word in p.search_text() for word in words)]
 
 
+_ID_ATTEMPTS = 50  # a fresh id is taken after a few draws, even with millions of projects
 _EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_hours", "participants", "verdict",
                       "support", "lessons", "went_well", "could_be_better", "evaluation_keywords",
                       "evaluated_on", "extra")

@@ -139,11 +139,12 @@ class State:
             except sqlite3.Error as error:
                 raise StateError(f"de statusdatabase gaf een fout ({error}).", path=self.location) from None
 
-    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        """Run one statement in its own transaction; returns the number of rows it changed."""
         with self._lock:
             try:
                 with self.transaction() as db:
-                    db.execute(sql, parameters)
+                    return db.execute(sql, parameters).rowcount
             except sqlite3.Error as error:
                 raise StateError(f"de statusdatabase gaf een fout ({error}).", path=self.location) from None
 
