@@ -12,7 +12,6 @@ import functools
 import importlib.util
 import io
 import math
-import os
 import shutil
 import struct
 import subprocess
@@ -30,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from conftest import need
 from toolbox_docs import ooxml
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
 from toolbox_docs.documents.docx_render import column_widths
@@ -43,7 +43,6 @@ TEMPLATES = REPO / "templates"
 LIMITS = Limits()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
-STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
 SAMPLE = [
     Paragraph((Run("We betrekken "), Run("inwoners", bold=True), Run(" van Heerlerheide vroeg."))),
     Heading("Werkvormen"),
@@ -885,10 +884,7 @@ def test_default_templates_receive_the_paragraph(name: str) -> None:
 
 def pdf_text(pdf: Path, *, layout: bool = False) -> str:
     """The PDF's text; with ``layout``, lines as they are on the page (a table row is one line)."""
-    if shutil.which("pdftotext") is None:
-        if STRICT:
-            pytest.fail("pdftotext (poppler-utils) is required when TOOLBOX_STRICT=1")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     options = ["-layout"] if layout else []
     return subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True,
                           timeout=60).stdout

@@ -92,6 +92,41 @@ class Mutated:
         return f"Mutated({'; '.join(self.edits)})"
 
 
+DOCX_TOKENS = [b"<w:p/>", b"<w:sdt>", b"</w:body>", b"<!DOCTYPE x>", b"&#0;", b'w:val="participatie"',
+               b'<w:bookmarkStart w:id="1" w:name="participatie"/>', b"<w:tbl>", b"\x00"]
+
+
+def edit(draw: st.DrawFn, data: bytearray, operation: str, at: int, tokens: list[bytes]) -> tuple[bytearray, object]:
+    """One byte-level edit of a member at ``at``; returns the edited bytes and what was used (for the
+    example's description)."""
+    what: object = ""
+    if operation == "flip" and data:
+        mask = draw(st.integers(1, 255))
+        data[at] ^= mask
+        what = mask
+    elif operation == "delete":
+        count = draw(st.integers(1, 64))
+        del data[at:at + count]
+        what = count
+    elif operation == "insert":
+        inserted = draw(st.binary(min_size=1, max_size=32))
+        data[at:at] = inserted
+        what = inserted
+    elif operation == "duplicate":
+        count = draw(st.integers(1, 200))
+        data[at:at] = data[at:at + count]
+        what = count
+    elif operation == "truncate":
+        del data[at:]
+    elif operation == "token":
+        token = draw(st.sampled_from(tokens))
+        data[at:at] = token
+        what = token
+    elif operation == "empty":
+        data = bytearray()
+    return data, what
+
+
 @st.composite
 def mutated_member(draw: st.DrawFn) -> Mutated:
     """The example with one to three members changed by byte-level edits, repacked with valid checksums."""
@@ -102,31 +137,7 @@ def mutated_member(draw: st.DrawFn) -> Mutated:
         data = bytearray(parts[name])
         operation = draw(st.sampled_from(["flip", "delete", "insert", "duplicate", "truncate", "token", "empty"]))
         at = draw(st.integers(0, max(len(data) - 1, 0)))
-        what: object = ""
-        if operation == "flip" and data:
-            mask = draw(st.integers(1, 255))
-            data[at] ^= mask
-            what = mask
-        elif operation == "delete":
-            count = draw(st.integers(1, 64))
-            del data[at:at + count]
-            what = count
-        elif operation == "insert":
-            inserted = draw(st.binary(min_size=1, max_size=32))
-            data[at:at] = inserted
-            what = inserted
-        elif operation == "duplicate":
-            count = draw(st.integers(1, 200))
-            data[at:at] = data[at:at + count]
-            what = count
-        elif operation == "truncate":
-            del data[at:]
-        elif operation == "token":
-            token = draw(st.sampled_from(XML_TOKENS))
-            data[at:at] = token
-            what = token
-        else:
-            data = bytearray()
+        data, what = edit(draw, data, operation, at, XML_TOKENS)
         edits.append(f"{operation} {name}@{at} {what!r}")
         parts[name] = bytes(data)
     return Mutated(repack(make_intake(), replace=parts), edits)
@@ -252,23 +263,7 @@ def mutated_proposal(draw: st.DrawFn) -> Mutated:
         data = bytearray(parts[name])
         at = draw(st.integers(0, max(len(data) - 1, 0)))
         operation = draw(st.sampled_from(["flip", "delete", "token", "truncate"]))
-        what: object = ""
-        if operation == "flip" and data:
-            mask = draw(st.integers(1, 255))
-            data[at] ^= mask
-            what = mask
-        elif operation == "delete":
-            count = draw(st.integers(1, 64))
-            del data[at:at + count]
-            what = count
-        elif operation == "token":
-            token = draw(st.sampled_from([b"<w:p/>", b"<w:sdt>", b"</w:body>", b"<!DOCTYPE x>", b"&#0;",
-                                          b'w:val="participatie"', b"<w:bookmarkStart w:id=\"1\" "
-                                          b'w:name="participatie"/>', b"<w:tbl>", b"\x00"]))
-            data[at:at] = token
-            what = token
-        else:
-            del data[at:]
+        data, what = edit(draw, data, operation, at, DOCX_TOKENS)
         edits.append(f"{operation} {name}@{at} {what!r}")
         parts[name] = bytes(data)
     return Mutated(repack(proposal_template(), replace=parts), edits)

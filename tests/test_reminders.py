@@ -17,8 +17,7 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -52,6 +51,7 @@ from toolbox_docs.reminders import (
 )
 from toolbox_docs.settings import Settings, Smtp
 from toolbox_docs.state import State
+from watcher_support import wait_for
 
 END = dt.date(2027, 5, 31)           # reminders: extern 28-02-2027, evaluatie 19-04-2027
 EXTERNAL_DAY = dt.date(2027, 2, 28)
@@ -586,15 +586,6 @@ def test_implicit_tls_and_a_mismatched_security_setting(certificate: Certificate
 # --- the service runs the reminders daily ---------------------------------------------------------------
 
 
-def wait_for(condition: Callable[[], Any], *, deadline: float, what: str, log: Path) -> None:
-    end = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > end:
-            text = log.read_text(errors="replace")
-            raise AssertionError(f"timed out waiting for {what}; service log:\n{text}")
-        time.sleep(0.1)
-
-
 @pytest.mark.parametrize("send", [True, False])
 def test_the_service_sends_or_lists_the_due_reminders(tmp_path: Path, settings: Settings,
                                                       mail_server: MailServer, send: bool) -> None:
@@ -620,12 +611,12 @@ def test_the_service_sends_or_lists_the_due_reminders(tmp_path: Path, settings: 
     try:
         if send:
             wait_for(lambda: len(mail_server.handler.received) == 2, deadline=60, what="two reminder mails",
-                     log=log)
+                     context=log.read_text)
             wait_for(lambda: log.read_text().count("Herinnering verstuurd aan") == 2, deadline=30,
-                     what="the log lines", log=log)
+                     what="the log lines", context=log.read_text)
         else:
             wait_for(lambda: log.read_text().count("niet gemaild: verzenden staat uit") == 2, deadline=60,
-                     what="the reminders listed in the log", log=log)
+                     what="the reminders listed in the log", context=log.read_text)
         service.send_signal(signal.SIGTERM)
         assert service.wait(timeout=60) == 0, log.read_text()
     finally:
