@@ -270,6 +270,7 @@ def residents_initiative_budget() -> Intake:
         project_name="Moestuin De Pit",
         project_description="Bewoners willen op een braakliggend stuk grond een buurtmoestuin beginnen.",
         initiator="Bewonersgroep De Pit", asks_money=True, public_interest=Magnitude.MODERATE,
+        initiative_request="Een bijdrage voor gereedschap, hekwerk en zaad.", initiative_amount=Decimal("2500"),
         initiative_risk=Intensity.LOW, scale=Scale.NEIGHBOURHOOD, budget_euros=Decimal("500"),
         budget_hours=Decimal("40"),
         stakeholders=(party("Bewonersgroep De Pit", "inwoners", 2, 5, "voor"),),
@@ -283,6 +284,7 @@ def uitdaagrecht_community_centre() -> Intake:
         initiator="Stichting Buurthuis 't Loon", asks_space=True, asks_money=True, challenge_right=True,
         public_interest=Magnitude.LARGE, initiative_risk=Intensity.MODERATE, scale=Scale.NEIGHBOURHOOD,
         proposal_kind=ProposalKind.COLLEGE, decision_date=dt.date(2026, 9, 1),
+        challenge_received=dt.date(2026, 2, 16),
         budget_euros=Decimal("3000"), budget_hours=Decimal("140"),
         stakeholders=(
             party("Stichting Buurthuis 't Loon", "maatschappelijke organisaties", 3, 5, "voor"),
@@ -372,3 +374,11 @@ def shipped_data() -> tuple[Any, Any, Any]:
     from toolbox_docs.settings import Settings
 
     return load_advice_data(Settings())
+
+
+def shipped_wording() -> Any:
+    """The wording (templates and sentences) shipped in ``templates/teksten``."""
+    from toolbox_docs.documents.wording import Wording
+    from toolbox_docs.resources import templates_dir
+
+    return Wording(templates_dir() / "teksten")

@@ -22,7 +22,7 @@ CHECKLIST = (templates_dir() / "checklist.toml").read_text(encoding="utf-8")
 
 def test_shipped_data_loads_through_the_settings() -> None:
     catalogue, rules, checklist = load_advice_data(Settings())
-    assert (catalogue.version, rules.version, checklist.version) == ("2025.1", "2025.1", "2025.1")
+    assert (catalogue.version, rules.version, checklist.version) == ("2026.1", "2026.1", "2026.1")
     assert list(rules.level.thresholds) == [Level.CONSULT, Level.ADVISE, Level.COPRODUCE, Level.CODECIDE]
     assert rules.roles.by_ask  # every ask has a minimum rung
     assert rules.roles.challenge_min is RobRung.FACILITATE
@@ -52,7 +52,7 @@ def rules_error(tmp_path: Path, text: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('versie = "2025.1"\n', "", "'versie' ontbreekt"),
+        ('versie = "2026.1"\n', "", "'versie' ontbreekt"),
         ("coproduceren = 6\n", "coproduceren = 3\n", "[niveau] › [drempels]: 'coproduceren' moet hoger zijn"),
         ('netwerk = "stimuleren"', 'netwerk = "helpen"', "[rol] › [vraag]: 'netwerk' kent de waarde "
                                                          "'helpen'"),
@@ -91,7 +91,7 @@ def checklist_error(tmp_path: Path, text: str) -> str:
         ('geldt_voor = ["uitdaagrecht"]', 'geldt_voor = ["burgerinitiatief"]',
          "punt 'uitdaagrecht-procedure': 'geldt_voor' kent de waarde 'burgerinitiatief'"),
         ('id = "genoeg-uren"', 'id = "genoeg-geld"', "punt 'genoeg-geld': dit id komt vaker voor"),
-        ('versie = "2025.1"\n', "", "'versie' ontbreekt"),
+        ('versie = "2026.1"\n', "", "'versie' ontbreekt"),
         ('tekst = "Er is genoeg geld voor de gekozen werkvormen."', 'tekst = ""', "punt 'genoeg-geld': "
                                                                                   "'tekst'"),
     ],

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from intake_factory import SCENARIOS, shipped_data
+from intake_factory import SCENARIOS, shipped_data, shipped_wording
 from toolbox_docs.advice import CODE_VERSION, advice_to_json, advise, load_advice_data, render_text
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
@@ -41,9 +41,9 @@ def test_same_intake_gives_byte_identical_json() -> None:
 def test_json_records_versions_and_keeps_decimals_exact() -> None:
     data = json.loads(json_for("speeltuin-een-straat"))
     assert data["versions"] == {
-        "catalogue": "2025.1",
-        "rules": "2025.1",
-        "checklist": "2025.1",
+        "catalogue": "2026.1",
+        "rules": "2026.1",
+        "checklist": "2026.1",
         "code": CODE_VERSION,
     }
     assert data["level"] == "adviseren" and data["outcome"] == "adviseren"
@@ -67,15 +67,14 @@ def test_render_text_is_readable_dutch() -> None:
         rules=RULES,
         checklist=CHECKLIST,
     )
-    text = render_text(advice)
+    text = render_text(advice, shipped_wording().plain)
     assert "Advies: raadplegen" in text
-    assert (
-        "De ruimte voor invloed is 'beperkt'; daarom is raadplegen het hoogste niveau dat eerlijk is." in text
-    )
-    assert "€ 4.760,00" in text
+    assert "- Er is weinig ruimte voor invloed, omdat veel al vastligt." in text
+    assert not re.search(r"\b\d+ punten?\b", text)
+    assert f"{advice.totals.euros:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") in text
     assert "(klacht 1, 5; veld: Ruimte voor invloed)" in text
-    assert "[ ] De gemeente belooft geen invloed" in text
-    assert "Versies: werkvormen 2025.1" in text
+    assert "[-] Partijen die tegen zijn" in text or "[x] Partijen die tegen zijn" in text
+    assert "Versies: werkvormen 2026.1" in text
 
 
 def test_changed_hours_and_tariff_change_the_totals_exactly(tmp_path: Path) -> None:
@@ -83,8 +82,8 @@ def test_changed_hours_and_tariff_change_the_totals_exactly(tmp_path: Path) -> N
     block = text.index('id = "huis-aan-huisbrief"')
     head, tail = text[:block], text[block:]
     tail = re.sub(r"voorbereiding_uren = 6\n", "voorbereiding_uren = 10\n", tail, count=1)
-    tail = tail.replace('versie = "2025.1"', 'versie = "2025.1-test"')
-    head = head.replace('versie = "2025.1"', 'versie = "2025.1-test"')
+    tail = tail.replace('versie = "2026.1"', 'versie = "2026.1-test"')
+    head = head.replace('versie = "2026.1"', 'versie = "2026.1-test"')
     (tmp_path / "werkvormen.toml").write_text(head + tail, encoding="utf-8")
 
     base = json.loads(json_for("speeltuin-een-straat"))
@@ -105,5 +104,5 @@ def test_changed_hours_and_tariff_change_the_totals_exactly(tmp_path: Path) -> N
         "10",
         "1404.00",
     )
-    assert both["versions"]["catalogue"] == "2025.1-test"
+    assert both["versions"]["catalogue"] == "2026.1-test"
     assert both["totals"]["external_euros"] == base["totals"]["external_euros"] == "629.00"

@@ -129,8 +129,10 @@ def test_euros_are_hours_times_tariff_plus_costs_and_totals_add_up(intake: Intak
     advice = run(intake, rate)
     for chosen in advice.methods:
         method = CATALOGUE.get(chosen.id)
-        hours = method.preparation_hours + method.execution_hours
-        people = dict(method.participants_by_scale).get(intake.scale, 0)
+        people = chosen.participants
+        if not method.per_party:
+            assert people == (dict(method.participants_by_scale).get(intake.scale) or method.group_min)
+        hours = method.preparation_hours + method.execution_hours + method.hours_per_participant * people
         costs = method.fixed_costs + method.cost_per_participant * people
         assert chosen.hours == hours
         assert chosen.labour_euros == (hours * rate).quantize(CENT, ROUND_HALF_UP)

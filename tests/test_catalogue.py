@@ -143,12 +143,12 @@ def test_a_broken_method_names_file_and_entry(
 
 
 def test_missing_version_is_refused(tmp_path: Path) -> None:
-    error = broken(tmp_path, ORIGINAL.replace('versie = "2025.1"\n', ""))
+    error = broken(tmp_path, ORIGINAL.replace('versie = "2026.1"\n', ""))
     assert "'versie' ontbreekt" in str(error)
 
 
 def test_unknown_top_level_key_is_refused(tmp_path: Path) -> None:
-    error = broken(tmp_path, ORIGINAL.replace('versie = "2025.1"', 'versie = "2025.1"\nvaluta = "EUR"'))
+    error = broken(tmp_path, ORIGINAL.replace('versie = "2026.1"', 'versie = "2026.1"\nvaluta = "EUR"'))
     assert "onbekende sleutel 'valuta'" in str(error)
 
 
@@ -158,7 +158,7 @@ def test_a_catalogue_without_feedback_for_a_scale_is_refused(tmp_path: Path) -> 
     text = edit_method(text, "terugkoppelingsbrief", "deelnemers",
                        "deelnemers = { straat = 30, buurt = 150, wijk = 400, stad = 1500 }")
     error = broken(tmp_path, text)
-    assert "geen werkvorm met rol 'terugkoppelen' voor schaal 'regio'" in str(error)
+    assert "geen werkvorm met rol 'terugkoppelen' voor burgerparticipatie op schaal 'regio'" in str(error)
 
 
 def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:

@@ -224,12 +224,14 @@ def advise(ctx: click.Context, file: Path, as_json: bool) -> None:
     from toolbox_docs.advice.advise import load_advice_data
     from toolbox_docs.advice.render_text import render_text
     from toolbox_docs.advice.serialize import advice_to_json
+    from toolbox_docs.documents.wording import Wording
 
     settings = settings_for(ctx, file)
     intake = _valid_intake(file, settings)
     catalogue, rules, checklist = load_advice_data(settings)
+    wording = Wording(settings.wording_dir)
     result = make_advice(intake, settings=settings, catalogue=catalogue, rules=rules, checklist=checklist)
-    click.echo(advice_to_json(result) if as_json else render_text(result))
+    click.echo(advice_to_json(result, wording.plain) if as_json else render_text(result, wording.plain))
 
 
 @main.command()

@@ -124,6 +124,7 @@ class Runtime:
     def open(cls, settings: Settings, *, roots: tuple[Path, ...] = ()) -> Runtime:
         catalogue, rules, checklist = load_advice_data(settings)
         wording = Wording(settings.wording_dir)
+        wording.phrases  # noqa: B018 - load and check zinnen.toml now: a broken sentence is reported at start
         state = State(settings.state_db)
         return cls(settings, state, catalogue, rules, checklist, wording, Register(state), roots=roots)
 
@@ -301,7 +302,8 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
     project = runtime.register.upsert_intake(path, intake, advice, root=runtime.root_of(path), now=now)
     actions: list[Action] = []
     paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
-        intake, advice, organisation=settings.organisation, outcome=_evaluation_summary(project)))
+        intake, advice, organisation=settings.organisation, rules=runtime.rules,
+        outcome=_evaluation_summary(project)))
     template_problem: Problem | None = None
     try:
         run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
@@ -316,7 +318,7 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
     chart = stakeholder_chart([Party(s.name, s.influence, s.interest, s.position.value)
                                for s in intake.stakeholders], threshold=runtime.rules.high_from - 0.5)
     plan_blocks = runtime.wording.render("participatieplan.html.j2", plan_context(
-        intake, advice, organisation=settings.organisation, form_warnings=warnings))
+        intake, advice, organisation=settings.organisation, rules=runtime.rules, form_warnings=warnings))
     plan = build_document(plan_blocks, limits=settings.limits, images={"stakeholderkaart": chart},
                           title=f"Participatieplan {intake.project_name}")
     actions.append(publish(plan_path(path, out_dir), plan, state=runtime.state, source=path, now=now))
@@ -396,7 +398,8 @@ def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, no
     intake = cast(Intake, check.record)  # a valid check of an intake carries its record
     advice = runtime.advise(intake)
     blocks = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
-        intake, advice, organisation=runtime.settings.organisation, outcome=_evaluation_summary(project)))
+        intake, advice, organisation=runtime.settings.organisation, rules=runtime.rules,
+        outcome=_evaluation_summary(project)))
     run = write_paragraph(intake_path.parent, blocks, source=intake_path, proposal_kind=intake.proposal_kind.value,
                           settings=runtime.settings, state=runtime.state, now=now, create=False)
     return list(run.actions)

@@ -10,14 +10,14 @@ from toolbox_docs.advice.budget import compare, cost_method, totals
 from toolbox_docs.advice.catalogue import Catalogue, load_catalogue
 from toolbox_docs.advice.checklist import CheckContext, Checklist, evaluate, load_checklist
 from toolbox_docs.advice.level import advise_level
-from toolbox_docs.advice.methods import select
 from toolbox_docs.advice.model import Advice, Route, Versions
 from toolbox_docs.advice.ombudsman import WarningInput, warnings_for
+from toolbox_docs.advice.programme import NeedKind, compose
 from toolbox_docs.advice.rules import Rules, load_rules
 from toolbox_docs.advice.rung import advise_rung
-from toolbox_docs.advice.stakeholders import analyse_all, key_categories
+from toolbox_docs.advice.stakeholders import analyse_all, key_categories, key_parties
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import Level, ParticipationKind
+from toolbox_docs.forms.vocab import ParticipationKind
 from toolbox_docs.settings import Settings
 
 
@@ -42,28 +42,28 @@ def advise(
         trap = advise_rung(intake, rules)
         route, level, rung = trap.route, None, trap.rung
         cap, needed, points, total, reasons = None, None, (), 0, trap.reasons
-    if level is Level.INFORM and route is Route.LADDER:
-        only_inform = ("Het plan bevat daarom alleen werkvormen om te informeren. Terugkoppelen is niet "
-                       "nodig, omdat er geen inbreng wordt gevraagd.")
-        reasons = (*reasons, only_inform)
 
     rate = settings.hourly_rate
-    selection = select(catalogue, intake, level=level, rung=rung, challenge=route is Route.CHALLENGE,
-                       reach=rules.reach[intake.scale], rate=rate, categories=key_categories(intake, rules))
-    chosen = tuple(method for method, _ in selection.methods)
-    priced = tuple(cost_method(m, scale=intake.scale, rate=rate, covers=covers)
-                   for m, covers in selection.methods)
+    parties = key_parties(intake, rules)
+    programme = compose(catalogue, intake, level=level, rung=rung, challenge=route is Route.CHALLENGE,
+                        reach=rules.reach[intake.scale], rate=rate, rules=rules.programme,
+                        categories=key_categories(intake, rules), parties=parties)
+    chosen = tuple(method for method, _, _ in programme.methods)
+    priced = tuple(cost_method(m, rate=rate, participants=n, why=why) for m, n, why in programme.methods)
+    talked_to = frozenset(parties) if any(NeedKind.PARTIES.value in m.needs for m in priced) else frozenset()
     total_costs = totals(priced)
-    budget = compare(total_costs, budget_euros=intake.budget_euros, budget_hours=intake.budget_hours)
-    stakeholders = analyse_all(intake.stakeholders, rules=rules, methods=chosen)
+    budget = compare(total_costs, budget_euros=intake.budget_euros, budget_hours=intake.budget_hours,
+                     ample=programme.ample)
+    stakeholders = analyse_all(intake, rules=rules, methods=chosen, talked_to=talked_to)
     warnings = warnings_for(WarningInput(
         intake=intake, rules=rules, route=route, level=level, needed=needed, cap=cap, methods=chosen,
-        uncovered=selection.uncovered, stakeholders=stakeholders, budget=budget,
+        uncovered=programme.uncovered, stakeholders=stakeholders, budget=budget,
     ))
     context = CheckContext(
         intake=intake, route=route, level=level, methods=chosen,
         warning_codes=frozenset(w.code for w in warnings), stakeholders=stakeholders, budget=budget,
-        high_from=rules.high_from,
+        high_from=rules.high_from, talked_to=talked_to,
+        uncovered_groups=any(n.kind is NeedKind.TARGET_GROUP for n in programme.uncovered),
     )
     return Advice(
         project_name=intake.project_name,
@@ -78,9 +78,11 @@ def advise(
         reasons=reasons,
         warnings=warnings,
         stakeholders=stakeholders,
+        tier=programme.tier,
+        tier_reason=programme.tier_reason,
         methods=priced,
-        method_notes=selection.notes,
-        uncovered=tuple(n.label for n in selection.uncovered),
+        method_notes=programme.notes,
+        uncovered=tuple(n.label for n in programme.uncovered),
         totals=total_costs,
         budget=budget,
         checklist=evaluate(checklist, context),

@@ -1,8 +1,9 @@
 """Hours and euros per method and in total, and the comparison with the intake's budget.
 
-Per method: hours = preparation + execution; labour = hours × the hourly rate from settings; external =
-fixed costs + costs per participant × the typical participants at the intake's scale; euros = labour +
-external. Labour and external are each rounded to cents with ROUND_HALF_UP; totals are exact sums of
+Per method: hours = preparation + execution (+ hours per participant × participants, for a method such as
+personal conversations); labour = hours × the hourly rate from settings; external = fixed costs + costs
+per participant × participants (the typical number at the intake's scale, or the number of parties a
+per-party method is chosen for); euros = labour + external. Labour and external are each rounded to cents with ROUND_HALF_UP; totals are exact sums of
 the rounded parts, so every number in the output adds up. The intake's budget in euros is the
 *external* budget (its label says so) and is compared with the external costs; the available hours
 are compared with the hours.
@@ -10,43 +11,60 @@ are compared with the hours.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from toolbox_docs.advice.catalogue import Method
 from toolbox_docs.advice.model import BudgetComparison, ChosenMethod, Totals
-from toolbox_docs.formatting import euro, hours, round_half_up
-from toolbox_docs.forms.vocab import Scale
+from toolbox_docs.advice.phrases import Phrase
+from toolbox_docs.formatting import round_half_up
 
 ZERO = Decimal("0.00")
 
 
-def method_hours(method: Method) -> Decimal:
-    return method.preparation_hours + method.execution_hours
+def method_hours(method: Method, participants: int) -> Decimal:
+    return method.preparation_hours + method.execution_hours + method.hours_per_participant * participants
 
 
-def labour_euros(method: Method, *, rate: Decimal) -> Decimal:
-    return round_half_up(method_hours(method) * rate)
+def labour_euros(method: Method, *, rate: Decimal, participants: int) -> Decimal:
+    return round_half_up(method_hours(method, participants) * rate)
 
 
-def external_euros(method: Method, *, scale: Scale) -> Decimal:
-    return round_half_up(method.fixed_costs + method.cost_per_participant * method.participants(scale))
+def external_euros(method: Method, *, participants: int) -> Decimal:
+    return round_half_up(method.fixed_costs + method.cost_per_participant * participants)
 
 
-def cost_method(method: Method, *, scale: Scale, rate: Decimal, covers: tuple[str, ...]) -> ChosenMethod:
-    labour = labour_euros(method, rate=rate)
-    external = external_euros(method, scale=scale)
-    participants = method.participants(scale)
+@dataclass(frozen=True)
+class Why:
+    """Why a method is in the programme: the needs it covers (labels and kinds) and the sentences."""
+
+    covers: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    reasons: tuple[Phrase, ...] = ()
+    purposes: tuple[Phrase, ...] = ()
+
+
+def cost_method(method: Method, *, rate: Decimal, participants: int, why: Why = Why()) -> ChosenMethod:
+    labour = labour_euros(method, rate=rate, participants=participants)
+    external = external_euros(method, participants=participants)
     return ChosenMethod(
         id=method.id,
         name=method.name,
         description=method.description,
-        covers=covers,
+        covers=why.covers,
+        needs=why.needs,
+        reasons=why.reasons,
+        purposes=why.purposes,
         mode=method.mode.value,
+        depth=method.depth.value if method.depth is not None else "",
+        activity=method.activity.value,
+        sessions=method.sessions,
+        duration_weeks=method.duration_weeks,
         lead_time_weeks=method.lead_time_weeks,
         participants=participants,
         preparation_hours=method.preparation_hours,
-        execution_hours=method.execution_hours,
-        hours=method_hours(method),
+        execution_hours=method.execution_hours + method.hours_per_participant * participants,
+        hours=method_hours(method, participants),
         labour_euros=labour,
         fixed_costs=round_half_up(method.fixed_costs),
         participant_costs=round_half_up(method.cost_per_participant * participants),
@@ -64,21 +82,21 @@ def totals(methods: tuple[ChosenMethod, ...]) -> Totals:
     )
 
 
-def compare(total: Totals, *, budget_euros: Decimal, budget_hours: Decimal) -> BudgetComparison:
+def compare(total: Totals, *, budget_euros: Decimal, budget_hours: Decimal,
+            ample: Phrase | None = None) -> BudgetComparison:
+    """The plan against the budget; ``ample`` is the programme's sentence when much of the budget is left."""
     short_euros = max(total.external_euros - round_half_up(budget_euros), ZERO)
     short_hours = max(total.hours - budget_hours, Decimal(0))
-    if short_euros == 0 and short_hours == 0:
-        summary = (f"Het plan past binnen het budget: {euro(total.external_euros)} externe kosten van "
-                   f"{euro(budget_euros)}, en {hours(total.hours)} uur van {hours(budget_hours)} uur.")
+    summary: Phrase
+    if short_euros > 0 or short_hours > 0:
+        summary = Phrase.of("budget.tekort", tekort_euro=short_euros, extern=total.external_euros,
+                            budget=round_half_up(budget_euros), tekort_uren=short_hours, uren=total.hours,
+                            beschikbaar=budget_hours)
+    elif ample is not None:
+        summary = ample
     else:
-        parts = []
-        if short_euros > 0:
-            parts.append(f"{euro(short_euros)} aan externe kosten (nodig {euro(total.external_euros)}, "
-                         f"budget {euro(budget_euros)})")
-        if short_hours > 0:
-            parts.append(f"{hours(short_hours)} uur (nodig {hours(total.hours)} uur, "
-                         f"beschikbaar {hours(budget_hours)} uur)")
-        summary = "Het budget is te krap. Er is tekort: " + " en ".join(parts) + "."
+        summary = Phrase.of("budget.past", extern=total.external_euros, budget=round_half_up(budget_euros),
+                            uren=total.hours, beschikbaar=budget_hours)
     return BudgetComparison(
         budget_euros=round_half_up(budget_euros),
         budget_hours=budget_hours,

@@ -1,7 +1,8 @@
 """The compliance checklist (``templates/checklist.toml``): points, the registry of checks, evaluation.
 
 Each point in the file names a built-in check (``controle``) and the intake field that fixes it
-(``veld``); ``geldt_voor`` limits a point to some routes. The checks are pure functions of the intake
+(``veld``); ``geldt_voor`` limits a point to some routes, and ``nvt_voor`` shows it on other routes as
+"n.v.t." with a reason (``nvt_reden``). A check says met, missing, or not applicable with the reason. The checks are pure functions of the intake
 and the advice so far; an unknown check, field or route is a ``SettingsError`` naming file and entry.
 """
 
@@ -15,11 +16,19 @@ from typing import Any
 from toolbox_docs.advice.catalogue import Method, Role
 from toolbox_docs.advice.datafile import DataError, Entry, quoted, read_toml
 from toolbox_docs.advice.fields import is_intake_field, label_of
-from toolbox_docs.advice.model import BudgetComparison, CheckResult, Quadrant, Route, StakeholderAnalysis
+from toolbox_docs.advice.model import (
+    BudgetComparison,
+    CheckResult,
+    CheckStatus,
+    Quadrant,
+    Route,
+    StakeholderAnalysis,
+)
+from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.stakeholders import UNREACHED
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import Level, Position
+from toolbox_docs.forms.vocab import InfluenceRoom, Level, Position
 
 
 @dataclass(frozen=True)
@@ -32,71 +41,108 @@ class CheckContext:
     stakeholders: tuple[StakeholderAnalysis, ...]
     budget: BudgetComparison
     high_from: int
+    talked_to: frozenset[str] = frozenset()
+    uncovered_groups: bool = False
 
     @property
     def participates(self) -> bool:
         return self.route is not Route.LADDER or (self.level is not None and self.level is not Level.INFORM)
 
 
+Outcome = tuple[CheckStatus, Phrase | None]
+MET: Outcome = (CheckStatus.MET, None)
+MISSING: Outcome = (CheckStatus.MISSING, None)
+
+
+def _yes(condition: bool) -> Outcome:
+    return MET if condition else MISSING
+
+
+def _not_applicable(key: str) -> Outcome:
+    return CheckStatus.NOT_APPLICABLE, Phrase.of(key)
+
+
 def _filled(text: str | None) -> bool:
     return text is not None and bool(text.strip())
 
 
-def _frameworks(c: CheckContext) -> bool:
+def _frameworks(c: CheckContext) -> Outcome:
     open_ok = c.route is not Route.LADDER or c.level is Level.INFORM or _filled(c.intake.open_to_influence)
-    return _filled(c.intake.fixed_frameworks) and open_ok
+    return _yes(_filled(c.intake.fixed_frameworks) and open_ok)
 
 
-def _expectations(c: CheckContext) -> bool:
-    return not c.warning_codes & {"invloed-boven-ruimte", "meebeslissen-niet-overgedragen",
-                                  "geen-werkvorm-voor-niveau"}
+def _expectations(c: CheckContext) -> Outcome:
+    """No method promises more influence than the level, and a gap between what is wanted and what may be
+    offered is explained (what is fixed, what is open, or why nothing is)."""
+    if c.level is None:
+        return MET
+    promises_more = any(Role.PARTICIPATE in m.roles and m.levels and not m.personal
+                        and min(lv.rank for lv in m.levels) > c.level.rank for m in c.methods)
+    if promises_more or "geen-werkvorm-voor-niveau" in c.warning_codes:
+        return MISSING
+    if c.intake.influence_room is InfluenceRoom.NONE:
+        return _yes(_filled(c.intake.no_participation_reason))
+    if c.warning_codes & {"invloed-boven-ruimte", "meebeslissen-niet-overgedragen"}:
+        return _yes(_filled(c.intake.fixed_frameworks) and _filled(c.intake.open_to_influence))
+    return MET
 
 
-def _in_time(c: CheckContext) -> bool:
-    return not c.warning_codes & {"te-laat-in-beleid", "te-weinig-weken-voor-besluit"}
-
-
-def _input_use(c: CheckContext) -> bool:
-    described = not c.participates or _filled(c.intake.input_use)
-    return described and "te-weinig-tijd-verwerking" not in c.warning_codes
-
-
-def _feedback(c: CheckContext) -> bool:
+def _in_time(c: CheckContext) -> Outcome:
     if not c.participates:
-        return True
-    return _filled(c.intake.feedback_plan) and any(Role.FEEDBACK in m.roles for m in c.methods)
+        return _not_applicable("nvt.geen_inbreng")
+    return _yes(not c.warning_codes & {"te-laat-in-beleid", "te-weinig-weken-voor-besluit", "besluit-voor-einde"})
 
 
-def _information(c: CheckContext) -> bool:
+def _input_use(c: CheckContext) -> Outcome:
+    if not c.participates:
+        return _not_applicable("nvt.geen_inbreng")
+    return _yes(_filled(c.intake.input_use) and not c.warning_codes & {"te-weinig-tijd-verwerking",
+                                                                        "besluit-voor-einde"})
+
+
+def _feedback(c: CheckContext) -> Outcome:
+    if not c.participates:
+        return _not_applicable("nvt.geen_inbreng")
+    return _yes(_filled(c.intake.feedback_plan) and any(Role.FEEDBACK in m.roles for m in c.methods))
+
+
+def _information(c: CheckContext) -> Outcome:
     informed = any(Role.INFORM in m.roles for m in c.methods)
     explained = c.participates or _filled(c.intake.no_participation_reason)
-    return informed and explained
+    return _yes(informed and explained)
 
 
-def _reached(c: CheckContext) -> bool:
+def _reached(c: CheckContext) -> Outcome:
     analysed = bool(c.stakeholders) or not c.participates
     flagged = any(f.code == UNREACHED for s in c.stakeholders for f in s.flags)
-    return analysed and not flagged and "doelgroep-niet-bereikt" not in c.warning_codes
+    return _yes(analysed and not flagged and not c.uncovered_groups)
 
 
-def _opponents_heard(c: CheckContext) -> bool:
-    """Parties that are against and matter (high influence or interest) get to take part."""
-    for s in c.stakeholders:
-        matters = s.influence >= c.high_from or s.interest >= c.high_from
-        left_out = not c.participates or s.quadrant is Quadrant.MONITOR
-        if s.position is Position.AGAINST and matters and left_out:
-            return False
-    return True
+def _opponents_heard(c: CheckContext) -> Outcome:
+    """Parties that are against and matter get to take part: those with influence in a personal talk."""
+    against = [s for s in c.stakeholders if s.position is Position.AGAINST
+               and (s.influence >= c.high_from or s.interest >= c.high_from)]
+    if not against:
+        return _not_applicable("nvt.geen_tegenstanders")
+    for s in against:
+        if s.influence >= c.high_from and s.name not in c.talked_to:
+            return MISSING
+        if not c.participates or s.quadrant is Quadrant.MONITOR:
+            return MISSING
+    return MET
 
 
-def _asks_answered(c: CheckContext) -> bool:
-    """Every 'initiatief vraagt' question is answered with ja or nee (an empty cell is not an answer)."""
+def _asks_answered(c: CheckContext) -> Outcome:
+    """Every 'initiatief vraagt' question is answered with ja or nee (an empty cell is not an answer), and an
+    initiative that asks for money says how much."""
     asks = (c.intake.asks_money, c.intake.asks_space, c.intake.asks_knowledge, c.intake.asks_rules,
             c.intake.asks_network)
-    return bool(c.intake.challenge_right) or all(answer is not None for answer in asks)
+    answered = bool(c.intake.challenge_right) or all(answer is not None for answer in asks)
+    amount = not c.intake.asks_money or c.intake.initiative_amount is not None
+    return _yes(answered and amount)
 
 
-CHECKS: dict[str, Callable[[CheckContext], bool]] = {
+CHECKS: dict[str, Callable[[CheckContext], Outcome]] = {
     "kaders_beschreven": _frameworks,
     "verwachtingen_kloppen": _expectations,
     "op_tijd": _in_time,
@@ -105,14 +151,17 @@ CHECKS: dict[str, Callable[[CheckContext], bool]] = {
     "informatie_voor_iedereen": _information,
     "belanghebbenden_bereikt": _reached,
     "tegenstanders_gehoord": _opponents_heard,
-    "planning_haalbaar": lambda c: "planning-te-krap" not in c.warning_codes,
-    "budget_euro_toereikend": lambda c: c.budget.short_euros == 0,
-    "uren_toereikend": lambda c: c.budget.short_hours == 0,
-    "evaluatie_gepland": lambda c: _filled(c.intake.trekker_email),
-    "uitdaagrecht_procedure": lambda c: any(m.challenge_right for m in c.methods),
-    "initiatiefnemer_bekend": lambda c: _filled(c.intake.initiator),
+    "planning_haalbaar": lambda c: _yes("planning-te-krap" not in c.warning_codes),
+    "budget_euro_toereikend": lambda c: _yes(c.budget.short_euros == 0),
+    "uren_toereikend": lambda c: _yes(c.budget.short_hours == 0),
+    "evaluatie_gepland": lambda c: _yes(_filled(c.intake.trekker_email)),
+    "uitdaagrecht_procedure": lambda c: _yes(any(m.challenge_right for m in c.methods)
+                                             and c.intake.challenge_received is not None),
+    "initiatiefnemer_bekend": lambda c: _yes(_filled(c.intake.initiator)),
     "vraag_initiatief_bekend": _asks_answered,
 }
+
+NOT_APPLICABLE_REASONS = ("niet_voor_initiatief", "alleen_uitdaagrecht", "geen_inbreng")
 
 
 @dataclass(frozen=True)
@@ -123,6 +172,8 @@ class Point:
     check: str
     field: str
     routes: tuple[Route, ...]
+    not_applicable: tuple[Route, ...] = ()
+    not_applicable_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,8 +192,17 @@ def _point(entry: Entry) -> Point:
     routes = tuple(Route)
     if entry.has("geldt_voor"):
         routes = entry.choices("geldt_voor", Route, allow_empty=False)
+    not_applicable: tuple[Route, ...] = ()
+    reason = ""
+    if entry.has("nvt_voor"):
+        not_applicable = entry.choices("nvt_voor", Route, allow_empty=False)
+        if set(not_applicable) & set(routes):
+            raise entry.fail("nvt_voor", "noemt een route die ook in 'geldt_voor' staat")
+        reason = entry.text("nvt_reden")
+        if reason not in NOT_APPLICABLE_REASONS:
+            raise entry.fail("nvt_reden", f"kent de reden '{reason}' niet; kies uit {quoted(NOT_APPLICABLE_REASONS)}")
     point = Point(id=entry.text("id"), text=entry.text("tekst"), source=entry.text("bron"), check=check,
-                  field=field, routes=routes)
+                  field=field, routes=routes, not_applicable=not_applicable, not_applicable_reason=reason)
     entry.finish()
     return point
 
@@ -168,9 +228,14 @@ def load_checklist(path: Path) -> Checklist:
 
 
 def evaluate(checklist: Checklist, context: CheckContext) -> tuple[CheckResult, ...]:
-    return tuple(
-        CheckResult(id=p.id, text=p.text, source=p.source, met=CHECKS[p.check](context), field=p.field,
-                    field_label=label_of(p.field))
-        for p in checklist.points
-        if context.route in p.routes
-    )
+    results: list[CheckResult] = []
+    for p in checklist.points:
+        if context.route in p.routes:
+            status, reason = CHECKS[p.check](context)
+        elif context.route in p.not_applicable:
+            status, reason = CheckStatus.NOT_APPLICABLE, Phrase.of(f"nvt.{p.not_applicable_reason}")
+        else:
+            continue
+        results.append(CheckResult(id=p.id, text=p.text, source=p.source, status=status, field=p.field,
+                                   field_label=label_of(p.field), reason=reason))
+    return tuple(results)

@@ -4,7 +4,8 @@ The room for influence caps the level (geen → informeren, beperkt → raadpleg
 groot → coproduceren; meebeslissen only with room 'groot' and an administration willing to hand over
 the decision). Points for impact, sensitivity, scale, stakeholders with a high interest and the
 willingness to hand over (weights and thresholds in ``advies.toml``) give the level that is *needed*;
-the advice is the lower of the needed level and the cap.
+the advice is the lower of the needed level and the cap. The reasons are arguments in words (what
+weighs), never the points themselves: the points stay in the record for the plan's account.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from toolbox_docs.advice.model import PointItem
+from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import LevelRules, Rules
-from toolbox_docs.formatting import points as points_text
 from toolbox_docs.forms.records import Intake, Stakeholder
 from toolbox_docs.forms.vocab import InfluenceRoom, Level
 
@@ -25,17 +26,6 @@ CAP_BY_ROOM: dict[InfluenceRoom, Level] = {
     InfluenceRoom.LARGE: Level.COPRODUCE,
 }
 
-LEVEL_MEANING: dict[Level, str] = {
-    Level.INFORM: "de gemeente vertelt wat er gebeurt en waarom; er is niets meer te beïnvloeden",
-    Level.CONSULT: "de gemeente vraagt naar meningen; de inbreng weegt mee, maar is niet bindend",
-    Level.ADVISE: "inwoners brengen problemen en oplossingen in; de gemeente volgt het advies, "
-                  "tenzij ze uitlegt waarom niet",
-    Level.COPRODUCE: "de gemeente werkt probleem en oplossing samen met de deelnemers uit; "
-                     "het resultaat is bindend binnen de kaders",
-    Level.CODECIDE: "de deelnemers nemen het besluit binnen de kaders; de gemeente neemt het over",
-}
-
-
 @dataclass(frozen=True)
 class LevelOutcome:
     cap: Level
@@ -43,7 +33,7 @@ class LevelOutcome:
     level: Level
     points: tuple[PointItem, ...]
     total: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
 
 
 def cap_for(intake: Intake) -> Level:
@@ -84,40 +74,27 @@ def needed_level(total: int, rules: LevelRules) -> Level:
     return max(reached, key=lambda level: level.rank, default=Level.INFORM)
 
 
-def _points_reasons(items: tuple[PointItem, ...], total: int, needed: Level) -> list[str]:
-    parts = [f"{item.factor} '{item.value}' geeft {points_text(item.points)}" for item in items]
-    return [
-        "Het advies telt punten: " + "; ".join(parts) + ".",
-        f"Samen is dat {points_text(total)}. Daarbij past het niveau {needed.value}.",
-    ]
 
 
-def _cap_reason(intake: Intake, cap: Level) -> str:
-    room = intake.influence_room
-    if room is InfluenceRoom.NONE:
-        return ("De ruimte voor invloed is 'geen': het besluit ligt al vast. Dan is alleen informeren "
-                "eerlijk. Vraag inwoners niet om hun mening als die niets meer kan veranderen.")
-    if cap is Level.CODECIDE:
-        return ("De ruimte voor invloed is 'groot' en het bestuur wil het besluit overdragen; daarom is "
-                "meebeslissen het hoogste niveau dat kan.")
-    text = (f"De ruimte voor invloed is '{room.value}'; daarom is {cap.value} het hoogste niveau dat "
-            "eerlijk is.")
-    if room is InfluenceRoom.LARGE:
-        text += " Meebeslissen kan niet, omdat het bestuur het besluit niet wil overdragen."
-    elif intake.handover_willing:
-        text += (" Het bestuur wil het besluit wel overdragen, maar meebeslissen kan alleen bij grote "
-                 "ruimte voor invloed.")
-    return text
 
-
-def _conclusion(level: Level, needed: Level, cap: Level) -> str:
-    meaning = f"Bij {level.value} geldt: {LEVEL_MEANING[level]}."
-    if needed.rank > cap.rank:
-        return (f"Er is meer invloed nodig ({needed.value}) dan de ruimte toelaat. Het advies blijft "
-                f"daarom bij {level.value}. Leg duidelijk uit wat vastligt en waarom. {meaning}")
-    if needed.rank < cap.rank:
-        return f"Het advies is {level.value}. Meer invloed mag, maar is niet nodig. {meaning}"
-    return f"Het advies is {level.value}. {meaning}"
+def _arguments(intake: Intake, items: tuple[PointItem, ...], needed: Level, rules: Rules) -> Phrase:
+    """Why this much influence is needed, in words: what weighs, not how many points it gave."""
+    parts: list[Phrase] = []
+    for item in items:
+        if item.points <= 0:
+            continue
+        if item.factor == "impact op inwoners":
+            parts.append(Phrase.of("niveau.impact", impact=intake.impact.value))
+        elif item.factor == "gevoeligheid":
+            parts.append(Phrase.of("niveau.gevoeligheid", gevoeligheid=intake.sensitivity.value))
+        elif item.factor == "geografische schaal":
+            parts.append(Phrase.of("niveau.schaal", schaal=intake.scale.value))
+        elif item.factor == "belanghebbenden met groot belang":
+            parts.append(Phrase.of("niveau.belang", aantal=high_interest_count(intake.stakeholders, rules.high_from),
+                                   totaal=len(intake.stakeholders)))
+    if not parts:
+        return Phrase.of("niveau.geen_argumenten")
+    return Phrase.of("niveau.argumenten", delen=tuple(parts), nodig=needed.value)
 
 
 def advise_level(intake: Intake, rules: Rules) -> LevelOutcome:
@@ -126,6 +103,13 @@ def advise_level(intake: Intake, rules: Rules) -> LevelOutcome:
     total = sum(item.points for item in items)
     needed = needed_level(total, rules.level)
     level = needed if needed.rank <= cap.rank else cap
-    reasons = (*_points_reasons(items, total, needed), _cap_reason(intake, cap),
-               _conclusion(level, needed, cap))
+    room = Phrase.of("niveau.ruimte", ruimte=intake.influence_room.value, hoogste=cap.value,
+                     overdragen=bool(intake.handover_willing))
+    conclusion = Phrase.of("niveau.besluit", niveau=level.value, nodig=needed.value, hoogste=cap.value)
+    reasons: tuple[Phrase, ...]
+    if intake.influence_room is InfluenceRoom.NONE:
+        # Nothing is open: the level follows from what is fixed, not from how much influence would be wanted.
+        reasons = (room, conclusion)
+    else:
+        reasons = (_arguments(intake, items, needed, rules), room, conclusion)
     return LevelOutcome(cap=cap, needed=needed, level=level, points=items, total=total, reasons=reasons)

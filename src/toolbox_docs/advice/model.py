@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.forms.vocab import Level, ParticipationKind, Position, RobRung
 
 # Bump when a change in the advice logic can change an outcome for the same intake and data files.
-CODE_VERSION = "advies-1"
+CODE_VERSION = "advies-2"
 
 
 class Route(StrEnum):
@@ -42,13 +43,34 @@ class PointItem:
     points: int
 
 
+class Tier(StrEnum):
+    """How full the programme of methods is (``[programma]`` in advies.toml)."""
+
+    LIGHT = "licht"
+    MODERATE = "gemiddeld"
+    INTENSIVE = "intensief"
+
+    @property
+    def rank(self) -> int:
+        return list(Tier).index(self)
+
+
+class CheckStatus(StrEnum):
+    """A point of the checklist: met, not met, or not applicable (with the reason)."""
+
+    MET = "ja"
+    MISSING = "nee"
+    NOT_APPLICABLE = "n.v.t."
+
+
 @dataclass(frozen=True)
 class AdviceWarning:
-    """A risk the ombudsman's complaints point at; ``field`` is the intake field that fixes it."""
+    """A point of attention for the trekker; ``complaints`` are the ombudsman's complaints it helps
+    prevent, ``field`` the intake field that fixes it. Never printed in the proposal."""
 
     code: str
     complaints: tuple[int, ...]
-    message: str
+    phrase: Phrase
     field: str
     field_label: str
 
@@ -56,7 +78,7 @@ class AdviceWarning:
 @dataclass(frozen=True)
 class StakeholderFlag:
     code: str
-    message: str
+    phrase: Phrase
 
 
 @dataclass(frozen=True)
@@ -67,7 +89,8 @@ class StakeholderAnalysis:
     interest: int
     position: Position
     quadrant: Quadrant
-    approach: str
+    role: str
+    approach: Phrase
     flags: tuple[StakeholderFlag, ...]
 
 
@@ -80,7 +103,14 @@ class ChosenMethod:
     name: str
     description: str
     covers: tuple[str, ...]
+    needs: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
+    purposes: tuple[Phrase, ...]
     mode: str
+    depth: str
+    activity: str
+    sessions: int
+    duration_weeks: int
     lead_time_weeks: int
     participants: int
     preparation_hours: Decimal
@@ -112,7 +142,7 @@ class BudgetComparison:
     hours: Decimal
     short_euros: Decimal
     short_hours: Decimal
-    summary: str
+    summary: Phrase
 
     @property
     def fits(self) -> bool:
@@ -121,14 +151,21 @@ class BudgetComparison:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One point of the compliance checklist, met or missing, with the field that would fix it."""
+    """One point of the compliance checklist: met, missing (with the field that would fix it) or not
+    applicable (with the reason)."""
 
     id: str
     text: str
     source: str
-    met: bool
+    status: CheckStatus
     field: str
     field_label: str
+    reason: Phrase | None = None
+
+    @property
+    def met(self) -> bool:
+        """Met or not applicable: nothing to do."""
+        return self.status is not CheckStatus.MISSING
 
 
 @dataclass(frozen=True)
@@ -150,11 +187,13 @@ class Advice:
     needed: Level | None
     points: tuple[PointItem, ...]
     total_points: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
     warnings: tuple[AdviceWarning, ...]
     stakeholders: tuple[StakeholderAnalysis, ...]
+    tier: Tier
+    tier_reason: Phrase
     methods: tuple[ChosenMethod, ...]
-    method_notes: tuple[str, ...]
+    method_notes: tuple[Phrase, ...]
     uncovered: tuple[str, ...]
     totals: Totals
     budget: BudgetComparison
@@ -168,6 +207,11 @@ class Advice:
         if self.level is not None:
             return self.level.value
         return self.rung.value if self.rung is not None else ""
+
+    @property
+    def outcome_kind(self) -> str:
+        """'niveau' on the participatieladder, 'rol' of the municipality for overheidsparticipatie."""
+        return "niveau" if self.level is not None else "rol"
 
     @property
     def warning_codes(self) -> tuple[str, ...]:

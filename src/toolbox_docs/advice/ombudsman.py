@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from toolbox_docs.advice.catalogue import Method, Role
 from toolbox_docs.advice.fields import STAKEHOLDER_FIELD, label_of
-from toolbox_docs.advice.methods import Need, NeedKind
 from toolbox_docs.advice.model import AdviceWarning, BudgetComparison, Route, StakeholderAnalysis
+from toolbox_docs.advice.phrases import Phrase
+from toolbox_docs.advice.programme import Need, NeedKind
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.advice.stakeholders import OPPONENT, UNREACHED
-from toolbox_docs.formatting import date_long, euro, hours, weeks
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import TARGET_GROUP_KEYS, InfluenceRoom, Level, Magnitude
+from toolbox_docs.forms.vocab import TARGET_GROUP_KEYS, InfluenceRoom, InitiativeAsk, Level, Magnitude
 
 # code -> complaint numbers (1-8 of domain.md §4)
 COMPLAINTS: dict[str, tuple[int, ...]] = {
@@ -38,6 +38,9 @@ COMPLAINTS: dict[str, tuple[int, ...]] = {
     "categorie-niet-bereikt": (7,),
     "doelgroep-niet-bereikt": (7, 8),
     "geen-werkvorm-voor-niveau": (5,),
+    "besluit-voor-einde": (1, 3),
+    "uitdaagrecht-datum": (6,),
+    "initiatief-bedrag": (5, 8),
 }
 
 
@@ -55,8 +58,8 @@ class WarningInput:
     budget: BudgetComparison
 
 
-def _warning(code: str, message: str, field: str) -> AdviceWarning:
-    return AdviceWarning(code=code, complaints=COMPLAINTS[code], message=message, field=field,
+def _warning(code: str, phrase: Phrase, field: str) -> AdviceWarning:
+    return AdviceWarning(code=code, complaints=COMPLAINTS[code], phrase=phrase, field=field,
                          field_label=label_of(field))
 
 
@@ -68,30 +71,22 @@ def _expectations(w: WarningInput) -> list[AdviceWarning]:
     intake, found = w.intake, []
     if w.needed is None or w.cap is None:
         return []
+    if intake.influence_room is InfluenceRoom.NONE:
+        # Nothing is open (a tax the law fixes): how much influence would be wanted is not the question; what
+        # matters is that the decision is explained, above all when it weighs heavily on people.
+        if intake.impact is Magnitude.LARGE:
+            found.append(_warning("geen-participatie-grote-impact", Phrase.of("let_op.geen_participatie_grote_impact"),
+                                  "no_participation_reason"))
+        return found
     no_handover = (w.needed is Level.CODECIDE and intake.influence_room is InfluenceRoom.LARGE
                    and not intake.handover_willing)
     if no_handover:
-        found.append(_warning(
-            "meebeslissen-niet-overgedragen",
-            "De punten wijzen op meebeslissen, maar het bestuur wil het besluit niet overdragen. "
-            "Het advies is daarom coproduceren. Zeg vooraf duidelijk dat het bestuur het laatste woord "
-            "houdt.",
-            "handover_willing"))
+        found.append(_warning("meebeslissen-niet-overgedragen", Phrase.of("let_op.meebeslissen_niet_overgedragen"),
+                              "handover_willing"))
     elif w.needed.rank - w.cap.rank >= w.rules.expectation_margin:
-        found.append(_warning(
-            "invloed-boven-ruimte",
-            f"Er is meer invloed nodig ({w.needed.value}) dan er geboden kan worden ({w.cap.value}): "
-            f"de impact is '{intake.impact.value}' en de gevoeligheid '{intake.sensitivity.value}', "
-            f"maar de ruimte voor invloed is '{intake.influence_room.value}'. Zo ontstaan verwachtingen "
-            "die de gemeente niet waarmaakt. Kijk of er meer ruimte kan komen, of leg vooraf duidelijk "
-            "uit wat vastligt.",
-            "influence_room"))
-    if intake.influence_room is InfluenceRoom.NONE and intake.impact is Magnitude.LARGE:
-        found.append(_warning(
-            "geen-participatie-grote-impact",
-            "De impact op inwoners is groot, maar er is geen ruimte voor invloed. Leg goed uit waarom "
-            "niet, en kijk of er bij de uitvoering nog iets te kiezen valt.",
-            "influence_room"))
+        found.append(_warning("invloed-boven-ruimte", Phrase.of(
+            "let_op.invloed_boven_ruimte", nodig=w.needed.value, hoogste=w.cap.value, impact=intake.impact.value,
+            gevoeligheid=intake.sensitivity.value, ruimte=intake.influence_room.value), "influence_room"))
     return found
 
 
@@ -100,42 +95,32 @@ def _timing(w: WarningInput) -> list[AdviceWarning]:
     level = w.level
     too_high = level is not None and level.rank > planning.late_max_level.rank
     if level is not None and too_high and intake.policy_phase in planning.late_phases:
-        found.append(_warning(
-            "te-laat-in-beleid",
-            f"Het beleid is al in de fase '{intake.policy_phase.value}'. Voor {level.value} is dat te laat: "
-            "inwoners moeten invloed hebben voordat de keuzes gemaakt zijn. Begin eerder, of kies "
-            "een lager niveau.",
-            "policy_phase"))
+        found.append(_warning("te-laat-in-beleid", Phrase.of(
+            "let_op.te_laat_in_beleid", fase=intake.policy_phase.value, niveau=level.value), "policy_phase"))
     decision = intake.decision_date
     if level is not None and level is not Level.INFORM and decision is not None:
         minimum = planning.min_weeks_to_decision[level]
         if (decision - intake.participation_start).days < minimum * 7:
-            found.append(_warning(
-                "te-weinig-weken-voor-besluit",
-                f"Tussen de start van de participatie ({date_long(intake.participation_start)}) en "
-                f"het besluit ({date_long(decision)}) zit te weinig tijd voor {level.value}: minstens "
-                f"{weeks(minimum)}. Alleen het uitnodigen kost al {weeks(planning.invitation_weeks)}. "
-                "Begin eerder.",
-                "participation_start"))
-    processing_days = planning.processing_weeks * 7
-    rushed = decision is not None and (decision - intake.participation_end).days < processing_days
-    if rushed and w.route is Route.LADDER and level is not Level.INFORM:
-        found.append(_warning(
-            "te-weinig-tijd-verwerking",
-            f"Tussen het einde van de participatie en het besluit zit minder dan "
-            f"{weeks(planning.processing_weeks)}. Dan is er geen tijd om de inbreng te verwerken en terug te "
-            "koppelen. Plan het besluit later.",
-            "decision_date"))
-    longest = max((m.lead_time_weeks for m in w.methods), default=0)
+            found.append(_warning("te-weinig-weken-voor-besluit", Phrase.of(
+                "let_op.te_weinig_weken_voor_besluit", start=intake.participation_start, besluit=decision,
+                niveau=level.value, weken=minimum, uitnodigen=planning.invitation_weeks), "participation_start"))
+    if decision is not None and decision < intake.participation_end:
+        found.append(_warning("besluit-voor-einde", Phrase.of(
+            "let_op.besluit_voor_einde", besluit=decision, einde=intake.participation_end), "decision_date"))
+    else:
+        processing_days = planning.processing_weeks * 7
+        rushed = decision is not None and (decision - intake.participation_end).days < processing_days
+        if rushed and w.route is Route.LADDER and level is not Level.INFORM:
+            found.append(_warning("te-weinig-tijd-verwerking", Phrase.of(
+                "let_op.te_weinig_tijd_verwerking", weken=planning.processing_weeks), "decision_date"))
+    slowest = max(w.methods, key=lambda m: m.lead_time_weeks, default=None)
+    longest = slowest.lead_time_weeks if slowest is not None else 0
     if any(Role.PARTICIPATE in m.roles for m in w.methods):
         longest = max(longest, planning.invitation_weeks)
     if (intake.participation_end - intake.participation_start).days < longest * 7:
-        found.append(_warning(
-            "planning-te-krap",
-            f"De gekozen werkvormen hebben samen minstens {weeks(longest)} nodig (uitnodigen kost minstens "
-            f"{weeks(planning.invitation_weeks)}), maar de participatie duurt korter. Laat de participatie "
-            "later eindigen.",
-            "participation_end"))
+        found.append(_warning("planning-te-krap", Phrase.of(
+            "let_op.planning_te_krap", weken=longest, werkvorm=slowest.name if slowest else "",
+            uitnodigen=planning.invitation_weeks), "participation_end"))
     return found
 
 
@@ -143,83 +128,54 @@ def _texts(w: WarningInput) -> list[AdviceWarning]:
     intake, found = w.intake, []
     participates = w.route is not Route.LADDER or (w.level is not None and w.level is not Level.INFORM)
     if participates and _empty(intake.feedback_plan):
-        found.append(_warning(
-            "geen-terugkoppeling",
-            "Er staat niet hoe deelnemers horen wat er met hun inbreng is gedaan. Zonder "
-            "terugkoppeling voelen mensen zich niet gehoord. Beschrijf hoe en wanneer je terugkoppelt.",
-            "feedback_plan"))
+        found.append(_warning("geen-terugkoppeling", Phrase.of("let_op.geen_terugkoppeling"), "feedback_plan"))
     if w.route is Route.LADDER and w.level is not None and w.level is not Level.INFORM:
         if _empty(intake.input_use):
-            found.append(_warning(
-                "inbreng-onduidelijk",
-                "Er staat niet wat er met de inbreng gebeurt. "
-                "Beschrijf hoe de inbreng meeweegt in het besluit.",
-                "input_use"))
+            found.append(_warning("inbreng-onduidelijk", Phrase.of("let_op.inbreng_onduidelijk"), "input_use"))
         if _empty(intake.open_to_influence):
-            found.append(_warning(
-                "ruimte-onduidelijk",
-                "Er staat niet waarover inwoners mogen meepraten. Beschrijf wat open is voor invloed.",
-                "open_to_influence"))
+            found.append(_warning("ruimte-onduidelijk", Phrase.of("let_op.ruimte_onduidelijk"), "open_to_influence"))
     if w.route is Route.LADDER and w.level is Level.INFORM and _empty(intake.no_participation_reason):
-        found.append(_warning(
-            "geen-uitleg-alleen-informeren",
-            "Het advies is alleen informeren, maar er staat niet waarom er geen inspraak is. Wie alleen "
-            "geïnformeerd wordt, moet dat kunnen lezen. Leg het uit.",
-            "no_participation_reason"))
+        found.append(_warning("geen-uitleg-alleen-informeren", Phrase.of("let_op.geen_uitleg_alleen_informeren"),
+                              "no_participation_reason"))
+    if w.route is Route.CHALLENGE and intake.challenge_received is None:
+        found.append(_warning("uitdaagrecht-datum", Phrase.of("let_op.uitdaagrecht_datum"), "challenge_received"))
+    if InitiativeAsk.MONEY in intake.initiative_asks and intake.initiative_amount is None:
+        found.append(_warning("initiatief-bedrag", Phrase.of("let_op.initiatief_bedrag"), "initiative_amount"))
     return found
 
 
 def _budget(w: WarningInput) -> list[AdviceWarning]:
     found, budget = [], w.budget
     if budget.short_euros > 0:
-        found.append(_warning(
-            "budget-tekort-euro",
-            f"Het budget is {euro(budget.short_euros)} te laag voor de externe kosten van de werkvormen "
-            f"({euro(budget.external_euros)}). Verhoog het budget of kies minder werkvormen.",
-            "budget_euros"))
+        found.append(_warning("budget-tekort-euro", Phrase.of(
+            "let_op.budget_tekort_euro", tekort=budget.short_euros, extern=budget.external_euros), "budget_euros"))
     if budget.short_hours > 0:
-        found.append(_warning(
-            "budget-tekort-uren",
-            f"Er zijn {hours(budget.short_hours)} uur te weinig: de werkvormen kosten "
-            f"{hours(budget.hours)} uur. Maak meer uren vrij.",
-            "budget_hours"))
+        found.append(_warning("budget-tekort-uren", Phrase.of(
+            "let_op.budget_tekort_uren", tekort=budget.short_hours, uren=budget.hours), "budget_hours"))
     return found
 
 
 def _reach(w: WarningInput) -> list[AdviceWarning]:
     found = []
-    opponents = [s.name for s in w.stakeholders if any(f.code == OPPONENT for f in s.flags)]
+    opponents = tuple(s.name for s in w.stakeholders if any(f.code == OPPONENT for f in s.flags))
     if opponents:
-        found.append(_warning(
-            "tegenstander-met-invloed",
-            f"Partijen met veel invloed zijn tegen: {', '.join(opponents)}. Ga vroeg met hen in gesprek, "
-            "persoonlijk en niet alleen in een grote bijeenkomst.",
-            STAKEHOLDER_FIELD))
+        found.append(_warning("tegenstander-met-invloed", Phrase.of("let_op.tegenstander_met_invloed",
+                                                                    partijen=opponents), STAKEHOLDER_FIELD))
     if not w.intake.stakeholders and w.level is not None and w.level is not Level.INFORM:
-        found.append(_warning(
-            "belanghebbenden-ontbreken",
-            "Er staan geen belanghebbenden in de tabel. "
-            "Zonder stakeholderanalyse weet je niet wie je moet betrekken.",
-            STAKEHOLDER_FIELD))
-    unreached = sorted({s.category for s in w.stakeholders if any(f.code == UNREACHED for f in s.flags)})
+        found.append(_warning("belanghebbenden-ontbreken", Phrase.of("let_op.belanghebbenden_ontbreken"),
+                              STAKEHOLDER_FIELD))
+    unreached = tuple(sorted({s.category for s in w.stakeholders if any(f.code == UNREACHED for f in s.flags)}))
     if unreached:
-        found.append(_warning(
-            "categorie-niet-bereikt",
-            f"Geen van de gekozen werkvormen bereikt: {', '.join(unreached)}. Benader die partijen apart.",
-            STAKEHOLDER_FIELD))
+        found.append(_warning("categorie-niet-bereikt", Phrase.of("let_op.categorie_niet_bereikt",
+                                                                  categorieen=unreached), STAKEHOLDER_FIELD))
     for need in w.uncovered:
         if need.kind is NeedKind.TARGET_GROUP and need.group is not None:
-            found.append(_warning(
-                "doelgroep-niet-bereikt",
-                f"Geen werkvorm in de catalogus bereikt de {need.group.value} op deze schaal. Zoek een eigen "
-                "manier om deze groep te bereiken.",
-                f"target_{TARGET_GROUP_KEYS[need.group]}"))
-        elif need.kind in (NeedKind.LEVEL, NeedKind.RUNG, NeedKind.CHALLENGE):
-            found.append(_warning(
-                "geen-werkvorm-voor-niveau",
-                f"Geen werkvorm in de catalogus past bij {need.label} op schaal '{w.intake.scale.value}'. "
-                "Zonder passende werkvorm maakt de gemeente het niveau niet waar.",
-                "scale"))
+            found.append(_warning("doelgroep-niet-bereikt", Phrase.of("let_op.doelgroep_niet_bereikt",
+                                                                      groep=need.group.value),
+                                  f"target_{TARGET_GROUP_KEYS[need.group]}"))
+        elif need.kind in (NeedKind.LEVEL, NeedKind.RUNG, NeedKind.CHALLENGE, NeedKind.PREPARE):
+            found.append(_warning("geen-werkvorm-voor-niveau", Phrase.of(
+                "let_op.geen_werkvorm_voor_niveau", behoefte=need.label, schaal=w.intake.scale.value), "scale"))
     return found
 
 

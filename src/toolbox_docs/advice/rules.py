@@ -1,4 +1,4 @@
-"""The advice's rules as data (``templates/advies.toml``): points, thresholds, ROB rules, planning.
+"""The advice's rules as data (``templates/advies.toml``): level, role, programme, planning, uitdaagrecht.
 
 An advisor changes weights and thresholds in the file, not in code; the advice records the file's
 ``versie``. ``parse_rules`` is pure and checks every entry; ``load_rules`` reads the file and reports a
@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from toolbox_docs.advice.datafile import DataError, Entry, read_toml
-from toolbox_docs.advice.model import Quadrant
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.forms.vocab import (
     InitiativeAsk,
@@ -72,6 +71,40 @@ class PlanningRules:
     min_weeks_to_decision: Mapping[Level, int]
     processing_weeks: int
     invitation_weeks: int
+    feedback_after_decision_weeks: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """From ``start`` (weeks or euros) on, ``points`` points; the highest step reached counts."""
+
+    start: Decimal
+    points: int
+
+
+@dataclass(frozen=True)
+class ProgrammeRules:
+    """How full the programme of methods is: points per feature, thresholds per tier, budget use."""
+
+    impact: Mapping[Magnitude, int]
+    sensitivity: Mapping[Intensity, int]
+    scale: Mapping[Scale, int]
+    duration: tuple[Step, ...]
+    budget: tuple[Step, ...]
+    public_interest: Mapping[Magnitude, int]
+    moderate_from: int
+    intensive_from: int
+    min_budget_use: Decimal
+
+
+@dataclass(frozen=True)
+class ChallengeRules:
+    """The terms of the uitdaagrecht procedure, in weeks after the request came in."""
+
+    confirm_weeks: int
+    assess_weeks: int
+    decide_weeks: int
+    agreement_weeks: int
 
 
 @dataclass(frozen=True)
@@ -79,11 +112,12 @@ class Rules:
     version: str
     level: LevelRules
     high_from: int
-    approaches: Mapping[Quadrant, str]
     roles: RoleRules
     planning: PlanningRules
     expectation_margin: int
     reach: Mapping[Scale, int]
+    programme: ProgrammeRules
+    challenge: ChallengeRules
 
 
 def _level_rules(entry: Entry) -> LevelRules:
@@ -164,19 +198,60 @@ def _planning_rules(entry: Entry) -> PlanningRules:
         min_weeks_to_decision=weeks,
         processing_weeks=entry.integer("verwerking_weken"),
         invitation_weeks=entry.integer("uitnodiging_weken"),
+        feedback_after_decision_weeks=entry.integer("terugkoppeling_na_besluit_weken"),
     )
     entry.finish()
     return rules
 
 
-def _approaches(entry: Entry) -> dict[Quadrant, str]:
-    result = {}
-    for quadrant in Quadrant:
-        if not entry.has(quadrant.value):
-            raise entry.fail(quadrant.value, "ontbreekt")
-        result[quadrant] = entry.text(quadrant.value)
+def _steps(entry: Entry, key: str, start_key: str) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    for step in entry.tables(key, name=f"[[programma.{key}]]"):
+        steps.append(Step(step.decimal(start_key), step.integer("punten")))
+        step.finish()
+    if not any(s.start == 0 for s in steps):
+        raise entry.fail(key, f"heeft een stap met {start_key} = 0 nodig")
+    return tuple(sorted(steps, key=lambda s: s.start))
+
+
+def _programme_rules(entry: Entry) -> ProgrammeRules:
+    thresholds = entry.table("drempels")
+    moderate = thresholds.integer("gemiddeld", minimum=1)
+    intensive = thresholds.integer("intensief", minimum=1)
+    if intensive <= moderate:
+        raise thresholds.fail("intensief", "moet hoger zijn dan de drempel voor gemiddeld")
+    thresholds.finish()
+    use = entry.decimal("benut_minimaal")
+    if use > 1:
+        raise entry.fail("benut_minimaal", "moet tussen 0 en 1 liggen (0.5 is de helft)")
+    rules = ProgrammeRules(
+        impact=entry.enum_map("impact", Magnitude),
+        sensitivity=entry.enum_map("gevoeligheid", Intensity),
+        scale=entry.enum_map("schaal", Scale),
+        duration=_steps(entry, "duur", "vanaf_weken"),
+        budget=_steps(entry, "budget", "vanaf_euro"),
+        public_interest=entry.enum_map("maatschappelijk_belang", Magnitude),
+        moderate_from=moderate,
+        intensive_from=intensive,
+        min_budget_use=use,
+    )
     entry.finish()
-    return result
+    return rules
+
+
+def _challenge_rules(entry: Entry) -> ChallengeRules:
+    rules = ChallengeRules(
+        confirm_weeks=entry.integer("ontvangst_bevestigen_weken", minimum=1),
+        assess_weeks=entry.integer("toets_weken", minimum=1),
+        decide_weeks=entry.integer("besluit_weken", minimum=1),
+        agreement_weeks=entry.integer("afspraken_weken", minimum=1),
+    )
+    order = [rules.confirm_weeks, rules.assess_weeks, rules.decide_weeks, rules.agreement_weeks]
+    if order != sorted(order) or len(set(order)) != len(order):
+        raise entry.fail("afspraken_weken", "de termijnen moeten na elkaar komen: bevestigen, toetsen, besluiten, "
+                         "afspraken")
+    entry.finish()
+    return rules
 
 
 def parse_rules(data: Mapping[str, Any]) -> Rules:
@@ -186,7 +261,9 @@ def parse_rules(data: Mapping[str, Any]) -> Rules:
     high_from = stakeholders.integer("hoog_vanaf", minimum=1)
     if high_from > 5:
         raise stakeholders.fail("hoog_vanaf", "moet tussen 1 en 5 liggen (invloed en belang zijn 1-5)")
-    approaches = _approaches(stakeholders.table("aanpak"))
+    if stakeholders.has("aanpak"):
+        raise stakeholders.fail("aanpak", "staat sinds versie 2026.1 in teksten/zinnen.toml (sectie [partij]); "
+                                "verplaats de zinnen daarheen")
     stakeholders.finish()
     expectation = top.table("verwachting")
     margin = expectation.integer("marge", minimum=1)
@@ -199,11 +276,12 @@ def parse_rules(data: Mapping[str, Any]) -> Rules:
         version=version,
         level=_level_rules(top.table("niveau")),
         high_from=high_from,
-        approaches=approaches,
         roles=_role_rules(top.table("rol")),
         planning=_planning_rules(top.table("planning")),
         expectation_margin=margin,
         reach=reach_map,
+        programme=_programme_rules(top.table("programma")),
+        challenge=_challenge_rules(top.table("uitdaagrecht")),
     )
     top.finish()
     return rules

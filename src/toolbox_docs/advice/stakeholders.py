@@ -1,27 +1,28 @@
 """Per stakeholder: the quadrant of influence × interest (Mendelow), an approach, and flags.
 
-A score at or above ``hoog_vanaf`` (``advies.toml``) counts as high. The approach sentence per quadrant
-is editable wording in ``advies.toml``; the code adds a sentence for the party's position. Flags: a
-party with high influence that is against, and a category that none of the chosen methods reaches.
+A score at or above ``hoog_vanaf`` (``advies.toml``) counts as high. The approach is a sentence of the
+wording (``teksten/zinnen.toml``, key ``partij.aanpak``) chosen by quadrant, position and the party's role:
+for overheidsparticipatie the initiators themselves and partners are not "informed and involved" like
+residents, they make agreements with the municipality. Flags: a party with high influence that is against,
+and a party that none of the chosen methods reaches.
 """
 
 from __future__ import annotations
 
 from toolbox_docs.advice.catalogue import Method
 from toolbox_docs.advice.model import Quadrant, StakeholderAnalysis, StakeholderFlag
+from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.forms.records import Intake, Stakeholder
-from toolbox_docs.forms.vocab import Position
+from toolbox_docs.forms.vocab import ParticipationKind, Position
 
 OPPONENT = "tegen-met-invloed"
 UNREACHED = "categorie-niet-bereikt"
 
-_POSITION_SENTENCE: dict[Position, str] = {
-    Position.FOR: "Deze partij is voor: vraag haar om mee te helpen, bijvoorbeeld om anderen te bereiken.",
-    Position.NEUTRAL: "Deze partij is neutraal: houd haar op de hoogte en vraag wat zij belangrijk vindt.",
-    Position.AGAINST: "Deze partij is tegen: luister naar de bezwaren en laat zien wat je ermee doet.",
-    Position.UNKNOWN: "Het standpunt is nog onbekend: vraag het na voordat de participatie begint.",
-}
+# The party's role in the process (overheidsparticipatie); empty for burgerparticipatie.
+INITIATOR = "initiatiefnemer"
+PARTNER = "partner"
+CONCERNED = "betrokkene"
 
 
 def quadrant(stakeholder: Stakeholder, *, high_from: int) -> Quadrant:
@@ -40,21 +41,40 @@ def is_opponent(stakeholder: Stakeholder, *, high_from: int) -> bool:
     return stakeholder.influence >= high_from and stakeholder.position is Position.AGAINST
 
 
-def analyse(stakeholder: Stakeholder, *, rules: Rules, methods: tuple[Method, ...]) -> StakeholderAnalysis:
+def needs_personal_talk(stakeholder: Stakeholder, *, high_from: int) -> bool:
+    """An influential party that is against, or whose position nobody knows yet: talk with it in person."""
+    return stakeholder.influence >= high_from and stakeholder.position in (Position.AGAINST, Position.UNKNOWN)
+
+
+def is_initiator(stakeholder: Stakeholder, intake: Intake) -> bool:
+    """Whether the party is the initiative's own initiator (named in 'Initiatiefnemer')."""
+    initiator = (intake.initiator or "").casefold().strip()
+    name = stakeholder.name.casefold().strip()
+    return bool(initiator) and (name == initiator or name in initiator or initiator in name)
+
+
+def role_of(stakeholder: Stakeholder, intake: Intake, *, high_from: int) -> str:
+    if intake.participation_kind is not ParticipationKind.OVERHEID:
+        return ""
+    if is_initiator(stakeholder, intake):
+        return INITIATOR
+    if stakeholder.influence >= high_from and stakeholder.position is Position.FOR:
+        return PARTNER
+    return CONCERNED
+
+
+def analyse(stakeholder: Stakeholder, *, intake: Intake, rules: Rules, methods: tuple[Method, ...],
+            talked_to: frozenset[str] = frozenset()) -> StakeholderAnalysis:
     square = quadrant(stakeholder, high_from=rules.high_from)
+    role = role_of(stakeholder, intake, high_from=rules.high_from)
     flags: list[StakeholderFlag] = []
     if is_opponent(stakeholder, high_from=rules.high_from):
-        flags.append(StakeholderFlag(
-            OPPONENT,
-            f"{stakeholder.name} heeft veel invloed en is tegen. Ga vroeg en persoonlijk in gesprek, "
-            "en leg vast wat jullie afspreken.",
-        ))
-    if not any(m.reaches_category(stakeholder.category) for m in methods):
-        flags.append(StakeholderFlag(
-            UNREACHED,
-            f"Geen van de gekozen werkvormen bereikt de categorie '{stakeholder.category}'. Benader "
-            f"{stakeholder.name} persoonlijk of voeg een werkvorm toe.",
-        ))
+        flags.append(StakeholderFlag(OPPONENT, Phrase.of("partij.tegen_met_invloed", naam=stakeholder.name)))
+    reached = stakeholder.name in talked_to or role == INITIATOR or any(
+        m.reaches_category(stakeholder.category) and not m.per_party for m in methods)
+    if not reached:
+        flags.append(StakeholderFlag(UNREACHED, Phrase.of("partij.niet_bereikt", naam=stakeholder.name,
+                                                          categorie=stakeholder.category)))
     return StakeholderAnalysis(
         name=stakeholder.name,
         category=stakeholder.category,
@@ -62,20 +82,32 @@ def analyse(stakeholder: Stakeholder, *, rules: Rules, methods: tuple[Method, ..
         interest=stakeholder.interest,
         position=stakeholder.position,
         quadrant=square,
-        approach=f"{rules.approaches[square]} {_POSITION_SENTENCE[stakeholder.position]}",
+        role=role,
+        approach=Phrase.of("partij.aanpak", kwadrant=square.value, standpunt=stakeholder.position.value, rol=role),
         flags=tuple(flags),
     )
 
 
-def analyse_all(stakeholders: tuple[Stakeholder, ...], *, rules: Rules, methods: tuple[Method, ...]
-                ) -> tuple[StakeholderAnalysis, ...]:
-    return tuple(analyse(s, rules=rules, methods=methods) for s in stakeholders)
+def analyse_all(intake: Intake, *, rules: Rules, methods: tuple[Method, ...],
+                talked_to: frozenset[str] = frozenset()) -> tuple[StakeholderAnalysis, ...]:
+    return tuple(analyse(s, intake=intake, rules=rules, methods=methods, talked_to=talked_to)
+                 for s in intake.stakeholders)
 
 
 def key_categories(intake: Intake, rules: Rules) -> tuple[str, ...]:
-    """Categories of the stakeholders that matter (not in 'monitoren'), once each, in table order."""
+    """Categories of the stakeholders that matter (not in 'monitoren'), once each, in table order; for an
+    initiative, not the initiators' own."""
     found: dict[str, None] = {}
     for s in intake.stakeholders:
-        if quadrant(s, high_from=rules.high_from) is not Quadrant.MONITOR:
-            found.setdefault(s.category, None)
+        if quadrant(s, high_from=rules.high_from) is Quadrant.MONITOR or role_of(s, intake, high_from=rules.high_from) \
+                == INITIATOR:
+            continue
+        found.setdefault(s.category, None)
     return tuple(found)
+
+
+def key_parties(intake: Intake, rules: Rules) -> tuple[str, ...]:
+    """The names of the influential parties that are against or unknown (not the initiators), in table order."""
+    return tuple(s.name for s in intake.stakeholders
+                 if needs_personal_talk(s, high_from=rules.high_from)
+                 and role_of(s, intake, high_from=rules.high_from) != INITIATOR)

@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from babel.dates import format_date
+
 from toolbox_docs.advice.model import Advice, Quadrant, StakeholderAnalysis
-from toolbox_docs.documents.planning import planning
+from toolbox_docs.advice.rules import Rules
+from toolbox_docs.advice.stakeholders import OPPONENT
+from toolbox_docs.documents.planning import Phase, Step, planning
 from toolbox_docs.evaluation import actual, verdict
+from toolbox_docs.formatting import LOCALE
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.vocab import InfluenceRoom, Level
 
 _QUADRANT_ORDER = (Quadrant.MANAGE_CLOSELY, Quadrant.KEEP_SATISFIED, Quadrant.KEEP_INFORMED, Quadrant.MONITOR)
-
-
-def purpose(covers: Sequence[str]) -> str:
-    """What a method is for, short: "informeren; adviseren; jongeren en ouderen bereiken; terugkoppelen"."""
-    parts: list[str] = []
-    groups = [c.removeprefix("doelgroep ") for c in covers if c.startswith("doelgroep ")]
-    for need in covers:
-        if need == "informeren" or need == "terugkoppelen":
-            continue
-        if need.startswith(("niveau ", "rol ")):
-            parts.append(need.split(" ", 1)[1])
-        elif need.startswith("uitdaagrecht"):
-            parts.append(need)
-    if "informeren" in covers:
-        parts.insert(0, "informeren")
-    if groups:
-        parts.append(_and(groups) + " bereiken")
-    if "terugkoppelen" in covers:
-        parts.append("terugkoppelen")
-    return "; ".join(parts) or ", ".join(covers)
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def purposes(advice: Advice) -> dict[str, str]:
-    return {m.id: purpose(m.covers) for m in advice.methods}
 
 
 def no_participation(intake: Intake, advice: Advice) -> bool:
@@ -52,30 +30,67 @@ def by_importance(stakeholders: Sequence[StakeholderAnalysis]) -> list[Stakehold
     return sorted(stakeholders, key=lambda s: (_QUADRANT_ORDER.index(s.quadrant), -s.influence, -s.interest))
 
 
-def paragraph_context(intake: Intake, advice: Advice, *, organisation: str,
+def opponents(advice: Advice) -> list[str]:
+    """Influential parties that are against: the council is told, not only the plan."""
+    return [s.name for s in advice.stakeholders if any(f.code == OPPONENT for f in s.flags)]
+
+
+def _month(day: dt.date, *, year: bool) -> str:
+    return format_date(day, format="MMMM y" if year else "MMMM", locale=LOCALE)
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    """"maart 2027", "maart tot juni 2027", "november 2026 tot februari 2027"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return _month(first, year=True)
+    return f"{_month(first, year=first.year != last.year)} tot {_month(last, year=True)}"
+
+
+def method_when(steps: Sequence[Step], advice: Advice) -> dict[str, str]:
+    """When each method takes place, short, for the paragraph's table: the month or months it runs."""
+    found: dict[str, str] = {}
+    for method in advice.methods:
+        days: list[dt.date] = []
+        for step in steps:
+            if step.phase in (Phase.PREPARE, Phase.REMINDER):
+                continue
+            if any(isinstance(v, str) and v == method.name for _, v in step.what.values):
+                days.append(step.when)
+                if step.until is not None:
+                    days.append(step.until)
+        if days:
+            found[method.id] = _span(min(days), max(days))
+    return found
+
+
+def paragraph_context(intake: Intake, advice: Advice, *, organisation: str, rules: Rules,
                       outcome: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``outcome`` (after the evaluation, before the decision): outcome, achieved_level, support, verdict."""
+    steps = planning(intake, advice, rules)
     return {
         "intake": intake,
         "advice": advice,
         "organisation": organisation,
         "no_participation": no_participation(intake, advice),
         "stakeholders": by_importance(advice.stakeholders),
-        "purposes": purposes(advice),
+        "opponents": opponents(advice),
+        "when": method_when(steps, advice),
+        "challenge_steps": [s for s in steps if s.what.key.startswith("planning.uitdaagrecht.")],
         "outcome": outcome,
     }
 
 
-def plan_context(intake: Intake, advice: Advice, *, organisation: str, form_warnings: Sequence[Problem]
-                 ) -> dict[str, Any]:
+def plan_context(intake: Intake, advice: Advice, *, organisation: str, rules: Rules,
+                 form_warnings: Sequence[Problem]) -> dict[str, Any]:
     return {
         "intake": intake,
         "advice": advice,
         "organisation": organisation,
         "no_participation": no_participation(intake, advice),
         "stakeholders": list(advice.stakeholders),
-        "purposes": purposes(advice),
-        "planning": planning(intake, advice),
+        "opponents": opponents(advice),
+        "planning": planning(intake, advice, rules),
+        "informing": [m.name for m in advice.methods if {"informeren", "tweede kanaal"} & set(m.needs)],
         "form_warnings": list(form_warnings),
     }
 

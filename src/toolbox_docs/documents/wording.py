@@ -12,8 +12,11 @@ blocks (``blocks.py``) for the Word writer:
     <img src="naam" alt="…" breedte="16"/>   a picture the document supplies (the stakeholder chart)
 
 Filters: ``euro``, ``uren``, ``getal``, ``datum`` (1 maart 2026), ``datum_kort`` (01-03-2026),
-``weken``, ``alineas`` (a text with line breaks as paragraphs), ``opsomming`` (a comma list in Dutch:
-"a, b en c"). Characters that XML cannot hold are removed from every value; ``None`` prints as nothing.
+``weken``, ``alineas`` (a person's text as they typed it: lines as paragraphs, dashes and bullets as a list;
+``alineas("Wat ligt vast?")`` runs a bold lead-in into it), ``opsomming`` / ``of_opsomming`` (a Dutch list:
+"a, b en c", "a, b of c"), ``hoofdletter``, ``telwoord`` (5 → "vijf"), ``aantal("partij", "partijen")``,
+``zin`` / ``zinnen`` (the advice's phrases, from ``zinnen.toml``: ``phrasebook.py``). The global ``rang``
+gives the rank of a level or role, to compare them in a sentence. Characters that XML cannot hold are removed from every value; ``None`` prints as nothing.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from toolbox_docs import formatting
+from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
+from toolbox_docs.documents.phrasebook import Phrasebook
 from toolbox_docs.errors import SettingsError, ToolboxError
+from toolbox_docs.forms.vocab import Level, RobRung
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
@@ -64,18 +70,80 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _paragraphs(text: str | None) -> Markup:
-    if not text:
-        return Markup("")
-    lines = [line.strip() for line in clean(str(text)).split("\n")]
-    return Markup("").join(Markup("<p>{}</p>").format(line) for line in lines if line)
+_BULLET = re.compile(r"^\s*(?:[-*•–·▪]|\d{1,2}[.)])\s+")
 
 
-def _dutch_list(items: Iterable[Any]) -> str:
+def _paragraphs(text: str | None, kop: str = "") -> Markup:
+    """A person's text as they typed it: each line a paragraph, lines that start with a dash, bullet or
+    number a list. ``kop`` is a bold lead-in ("Wat ligt vast?") run into the first paragraph, or standing
+    alone above a list."""
+    lines = [line.strip() for line in clean(str(text or "")).replace("\r\n", "\n").split("\n")]
+    parts: list[Markup] = []
+    items: list[str] = []
+    lead = Markup("<b>{}</b> ").format(kop) if kop else Markup("")
+
+    def close_list() -> None:
+        if items:
+            parts.append(Markup("<ul>") + Markup("").join(Markup("<li>{}</li>").format(i) for i in items)
+                         + Markup("</ul>"))
+            items.clear()
+
+    for line in lines:
+        if not line:
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            if lead and not parts:
+                parts.append(Markup("<p>{}</p>").format(lead.rstrip()))
+                lead = Markup("")
+            items.append(line[bullet.end():])
+            continue
+        close_list()
+        parts.append(Markup("<p>{}{}</p>").format(lead, line))
+        lead = Markup("")
+    close_list()
+    if lead:
+        parts.append(Markup("<p>{}</p>").format(lead.rstrip()))
+    return Markup("").join(parts)
+
+
+def _dutch_list(items: Iterable[Any], word: str = "en") -> str:
     texts = [str(_finalize(item)) for item in items if item not in (None, "")]
     if len(texts) <= 1:
         return "".join(texts)
-    return ", ".join(texts[:-1]) + " en " + texts[-1]
+    joined = ", ".join(texts[:-1]) + f" {word} " + texts[-1]
+    if all(isinstance(item, Markup) for item in items if item not in (None, "")):
+        return Markup(joined)
+    return joined
+
+
+def _capital(text: Any) -> Any:
+    """The first letter a capital (for a sentence that starts with a value)."""
+    value = _finalize(text)
+    if not isinstance(value, str) or not value:
+        return value
+    result = value[0].upper() + value[1:]
+    return Markup(result) if isinstance(value, Markup) else result
+
+
+_NUMBER_WORDS = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
+                 "twaalf")
+
+
+def _number_word(value: Any) -> str:
+    """Small whole numbers as words (B1: "vijf van de negen"), larger ones as digits."""
+    number = int(value)
+    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else formatting.number(Decimal(number))
+
+
+def _count(value: Any, one: str, more: str) -> str:
+    """``3 | aantal("partij", "partijen")`` → "3 partijen"; 1 → "1 partij"."""
+    number = int(value)
+    return f"{formatting.number(Decimal(number))} {one if number == 1 else more}"
+
+
+# The rungs of both ladders, for comparing levels in a sentence: {% if rang[nodig] > rang[hoogste] %}.
+RANKS: dict[str, int] = {**{level.value: level.rank for level in Level}, **{rung.value: rung.rank for rung in RobRung}}
 
 
 def _environment(folder: Path) -> SandboxedEnvironment:
@@ -90,7 +158,12 @@ def _environment(folder: Path) -> SandboxedEnvironment:
         "weken": formatting.weeks,
         "alineas": _paragraphs,
         "opsomming": _dutch_list,
+        "of_opsomming": lambda items: _dutch_list(items, "of"),
+        "hoofdletter": _capital,
+        "telwoord": _number_word,
+        "aantal": _count,
     })
+    env.globals["rang"] = RANKS
     return env
 
 
@@ -102,9 +175,27 @@ class Wording:
             raise SettingsError("de map met teksten bestaat niet.", path=folder)
         self.folder = folder
         self.env = _environment(folder)
+        self._phrasebook: Phrasebook | None = None
+        self.env.filters["zin"] = self.say
+        self.env.filters["zinnen"] = lambda phrases: Markup(" ").join(self.say(p) for p in phrases)
         # The variables each template uses, with the source they were found in: parsing a template
         # costs more than rendering it, so it is parsed again only when an advisor changed the text.
         self._variables: dict[str, tuple[str, frozenset[str]]] = {}
+
+    @property
+    def phrases(self) -> Phrasebook:
+        """The sentences of the advice (``zinnen.toml`` in the same folder), loaded and checked once."""
+        if self._phrasebook is None:
+            self._phrasebook = Phrasebook(self.folder / "zinnen.toml", self.env)
+        return self._phrasebook
+
+    def say(self, phrase: Phrase) -> Markup:
+        """A phrase of the advice as Dutch, for the templates (``{{ reden | zin }}``)."""
+        return self.phrases.say(phrase)
+
+    def plain(self, phrase: Phrase) -> str:
+        """A phrase of the advice as plain Dutch text (command line, logs)."""
+        return self.phrases.plain(phrase)
 
     def _check_variables(self, name: str, context: Mapping[str, Any]) -> None:
         assert self.env.loader is not None

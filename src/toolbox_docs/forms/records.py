@@ -91,6 +91,10 @@ class Intake:
     input_use: str | None
     feedback_plan: str | None
     no_participation_reason: str | None
+    portfolio_holder: str | None = None
+    initiative_request: str | None = None
+    initiative_amount: Decimal | None = None
+    challenge_received: dt.date | None = None
     stakeholders: tuple[Stakeholder, ...] = ()
 
     @property

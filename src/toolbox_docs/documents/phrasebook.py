@@ -1,0 +1,111 @@
+"""The sentences of the advice (``teksten/zinnen.toml``): one small Jinja2 template per phrase key.
+
+The advice holds ``Phrase`` records (a key and its values, ``advice/phrases.py``); this module turns them
+into Dutch. The file is checked when it is loaded, so a broken sentence is found at start, not halfway
+through a document: every key of ``KEYS`` must have a sentence, no sentence may stand under an unknown key,
+and a sentence may only use the values its key gives, the filters of the wording and the word lists under
+``[woorden]`` (for example ``woorden.vraag["geld"]``). Nested phrases are said first, so a sentence can be
+built from parts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Template, TemplateError, meta
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from toolbox_docs.advice.phrases import KEYS, Phrase
+from toolbox_docs.errors import SettingsError
+
+WORDS = "woorden"
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, Mapping):
+            found.update(_flatten(value, name))
+        else:
+            found[name] = value
+    return found
+
+
+def _words(data: Any, path: Path) -> dict[str, dict[str, str]]:
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping) or not all(
+            isinstance(table, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in table.items())
+            for table in data.values()):
+        raise SettingsError(f"[{WORDS}] hoort lijsten van woorden te bevatten, zoals [{WORDS}.vraag] met "
+                            "geld = \"geld\".", path=path)
+    return {str(name): dict(table) for name, table in data.items()}
+
+
+class Phrasebook:
+    """Every sentence of ``zinnen.toml``, compiled in the wording's sandbox and checked against ``KEYS``."""
+
+    def __init__(self, path: Path, env: SandboxedEnvironment) -> None:
+        self.path = path
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError("het bestand met de zinnen van het advies ontbreekt.", path=path) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise SettingsError(f"het bestand is niet te lezen ({error}).", path=path) from None
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"dit is geen geldig TOML-bestand: {error}.", path=path) from None
+        words = _words(data.pop(WORDS, None), path)
+        sentences = _flatten(data)
+        unknown = sorted(set(sentences) - set(KEYS))
+        if unknown:
+            raise SettingsError(f"onbekende zin '{unknown[0]}'; de toolbox kent deze zin niet (een tikfout in de "
+                                "naam?).", path=path)
+        missing = sorted(set(KEYS) - set(sentences))
+        if missing:
+            raise SettingsError(f"de zin '{missing[0]}' ontbreekt" + (f" (en nog {len(missing) - 1} andere)"
+                                                                    if len(missing) > 1 else "") + ".", path=path)
+        self.env = env
+        self.words = words
+        self.templates: dict[str, Template] = {}
+        for key, source in sentences.items():
+            if not isinstance(source, str):
+                raise SettingsError(f"de zin '{key}' hoort een tekst te zijn.", path=path)
+            try:
+                names = meta.find_undeclared_variables(env.parse(source))
+                template = env.from_string(source)
+            except TemplateError as error:
+                raise SettingsError(f"fout in de zin '{key}': {error.message}.", path=path) from None
+            extra = sorted(names - KEYS[key] - {WORDS} - set(env.globals))
+            if extra:
+                raise SettingsError(f"de zin '{key}' gebruikt '{extra[0]}', maar die waarde heeft deze zin niet. "
+                                    f"Beschikbaar: {', '.join(sorted(KEYS[key])) or '(geen)'}.", path=path)
+            self.templates[key] = template
+
+    def say(self, phrase: Phrase) -> Markup:
+        """The phrase as Dutch (escaped for the HTML of the wording templates)."""
+        values: dict[str, Any] = {}
+        for name, value in phrase.values:
+            if isinstance(value, Phrase):
+                values[name] = self.say(value)
+            elif isinstance(value, tuple):
+                values[name] = [self.say(v) if isinstance(v, Phrase) else v for v in value]
+            else:
+                values[name] = value
+        try:
+            text = self.templates[phrase.key].render(**values, **{WORDS: self.words})
+        except TemplateError as error:
+            raise SettingsError(f"de zin '{phrase.key}' kon niet worden gemaakt: {error.message}.",
+                                path=self.path) from None
+        except (KeyError, ValueError, TypeError, ArithmeticError) as error:
+            raise SettingsError(f"de zin '{phrase.key}' kon niet worden gemaakt ({error}).", path=self.path) from None
+        return Markup(" ".join(text.split()))
+
+    def plain(self, phrase: Phrase) -> str:
+        """The phrase as plain text (for the command line and log lines)."""
+        return self.say(phrase).unescape()
