@@ -56,11 +56,11 @@ def advise(
                      ample=programme.ample)
     stakeholders = analyse_all(intake, rules=rules, methods=chosen, talked_to=talked_to)
     warnings = warnings_for(WarningInput(
-        intake=intake, rules=rules, route=route, level=level, needed=needed, cap=cap, methods=chosen,
+        intake=intake, rules=rules, route=route, level=level, rung=rung, needed=needed, cap=cap, methods=chosen,
         uncovered=programme.uncovered, stakeholders=stakeholders, budget=budget,
     ))
     context = CheckContext(
-        intake=intake, route=route, level=level, methods=chosen,
+        intake=intake, route=route, level=level, rung=rung, methods=chosen,
         warning_codes=frozenset(w.code for w in warnings), stakeholders=stakeholders, budget=budget,
         high_from=rules.high_from, talked_to=talked_to,
         uncovered_groups=any(n.kind is NeedKind.TARGET_GROUP for n in programme.uncovered),

@@ -80,6 +80,7 @@ class Method:
     asks: tuple[InitiativeAsk, ...]
     depth: Depth | None
     personal: bool
+    by_initiators: bool
     activity: Activity
     sessions: int
     duration_weeks: int
@@ -193,6 +194,7 @@ def _method(entry: Entry, categories: tuple[str, ...]) -> Method:
         asks=entry.choices("vragen", InitiativeAsk) if entry.has("vragen") else (),
         depth=depth,
         personal=entry.flag("persoonlijk", default=False),
+        by_initiators=entry.flag("door_initiatiefnemers", default=False),
         activity=activity,
         sessions=sessions,
         duration_weeks=duration,

@@ -28,7 +28,7 @@ from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.stakeholders import UNREACHED
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import InfluenceRoom, Level, Position
+from toolbox_docs.forms.vocab import InfluenceRoom, Level, Position, RobRung
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class CheckContext:
     intake: Intake
     route: Route
     level: Level | None
+    rung: RobRung | None
     methods: tuple[Method, ...]
     warning_codes: frozenset[str]
     stakeholders: tuple[StakeholderAnalysis, ...]
@@ -46,7 +47,9 @@ class CheckContext:
 
     @property
     def participates(self) -> bool:
-        return self.route is not Route.LADDER or (self.level is not None and self.level is not Level.INFORM)
+        if self.route is not Route.LADDER:
+            return self.rung is not RobRung.LET_GO
+        return self.level is not None and self.level is not Level.INFORM
 
 
 Outcome = tuple[CheckStatus, Phrase | None]

@@ -4,7 +4,8 @@ The room for influence caps the level (geen → informeren, beperkt → raadpleg
 groot → coproduceren; meebeslissen only with room 'groot' and an administration willing to hand over
 the decision). Points for impact, sensitivity, scale, stakeholders with a high interest and the
 willingness to hand over (weights and thresholds in ``advies.toml``) give the level that is *needed*;
-the advice is the lower of the needed level and the cap. The reasons are arguments in words (what
+the advice is the lower of the needed level and the cap, except where the administration is willing to
+hand the decision over (with room 'groot'): that political choice makes the level meebeslissen. The reasons are arguments in words (what
 weighs), never the points themselves: the points stay in the record for the plan's account.
 """
 
@@ -103,6 +104,9 @@ def advise_level(intake: Intake, rules: Rules) -> LevelOutcome:
     total = sum(item.points for item in items)
     needed = needed_level(total, rules.level)
     level = needed if needed.rank <= cap.rank else cap
+    if cap is Level.CODECIDE:
+        # The administration has chosen to hand the decision over: that choice, not the score, sets the level.
+        level = cap
     room = Phrase.of("niveau.ruimte", ruimte=intake.influence_room.value, hoogste=cap.value,
                      overdragen=bool(intake.handover_willing))
     conclusion = Phrase.of("niveau.besluit", niveau=level.value, nodig=needed.value, hoogste=cap.value)

@@ -16,7 +16,7 @@ from toolbox_docs.advice.programme import Need, NeedKind
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.advice.stakeholders import OPPONENT, UNREACHED
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import TARGET_GROUP_KEYS, InfluenceRoom, InitiativeAsk, Level, Magnitude
+from toolbox_docs.forms.vocab import TARGET_GROUP_KEYS, InfluenceRoom, InitiativeAsk, Level, Magnitude, RobRung
 
 # code -> complaint numbers (1-8 of domain.md §4)
 COMPLAINTS: dict[str, tuple[int, ...]] = {
@@ -50,6 +50,7 @@ class WarningInput:
     rules: Rules
     route: Route
     level: Level | None
+    rung: RobRung | None
     needed: Level | None
     cap: Level | None
     methods: tuple[Method, ...]
@@ -113,10 +114,8 @@ def _timing(w: WarningInput) -> list[AdviceWarning]:
         if rushed and w.route is Route.LADDER and level is not Level.INFORM:
             found.append(_warning("te-weinig-tijd-verwerking", Phrase.of(
                 "let_op.te_weinig_tijd_verwerking", weken=planning.processing_weeks), "decision_date"))
-    slowest = max(w.methods, key=lambda m: m.lead_time_weeks, default=None)
-    longest = slowest.lead_time_weeks if slowest is not None else 0
-    if any(Role.PARTICIPATE in m.roles for m in w.methods):
-        longest = max(longest, planning.invitation_weeks)
+    slowest = max(w.methods, key=lambda m: _weeks_needed(m, planning.invitation_weeks), default=None)
+    longest = _weeks_needed(slowest, planning.invitation_weeks) if slowest is not None else 0
     if (intake.participation_end - intake.participation_start).days < longest * 7:
         found.append(_warning("planning-te-krap", Phrase.of(
             "let_op.planning_te_krap", weken=longest, werkvorm=slowest.name if slowest else "",
@@ -124,9 +123,23 @@ def _timing(w: WarningInput) -> list[AdviceWarning]:
     return found
 
 
+def _weeks_needed(method: Method, invitation_weeks: int) -> int:
+    """Weeks from the start until a method is done: its lead time (at least the invitation term where people
+    take part), a week between the meetings of a series, the weeks a period runs, and a week to write it up."""
+    lead = method.lead_time_weeks
+    if Role.PARTICIPATE in method.roles and method.activity.value != "doorlopend":
+        lead = max(lead, invitation_weeks)
+    if method.activity.value == "reeks":
+        lead += method.sessions - 1
+    elif method.activity.value == "periode":
+        lead += method.duration_weeks
+    return lead + (1 if Role.PARTICIPATE in method.roles else 0)
+
+
 def _texts(w: WarningInput) -> list[AdviceWarning]:
     intake, found = w.intake, []
-    participates = w.route is not Route.LADDER or (w.level is not None and w.level is not Level.INFORM)
+    participates = (w.rung is not RobRung.LET_GO if w.route is not Route.LADDER
+                    else w.level is not None and w.level is not Level.INFORM)
     if participates and _empty(intake.feedback_plan):
         found.append(_warning("geen-terugkoppeling", Phrase.of("let_op.geen_terugkoppeling"), "feedback_plan"))
     if w.route is Route.LADDER and w.level is not None and w.level is not Level.INFORM:

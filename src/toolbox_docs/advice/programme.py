@@ -35,7 +35,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from toolbox_docs.advice.budget import Why, external_euros, labour_euros, method_hours
-from toolbox_docs.advice.catalogue import Catalogue, Depth, Method, Mode, Role
+from toolbox_docs.advice.catalogue import Activity, Catalogue, Depth, Method, Mode, Role
 from toolbox_docs.advice.model import Tier
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import ProgrammeRules, Step
@@ -61,12 +61,14 @@ class NeedKind(StrEnum):
     MENTIONED = "genoemd"
     FEEDBACK = "terugkoppelen"
     FEEDBACK_MEETING = "terugkoppelbijeenkomst"
+    OUTREACH = "naar mensen toe"
 
 
 # Needs that only a method of their own satisfies: a method chosen for another need does not count.
-DISTINCT = {NeedKind.SECOND_CHANNEL, NeedKind.BROAD, NeedKind.DEEPEN, NeedKind.FEEDBACK_MEETING}
+DISTINCT = {NeedKind.SECOND_CHANNEL, NeedKind.BROAD, NeedKind.DEEPEN, NeedKind.FEEDBACK_MEETING, NeedKind.OUTREACH}
 # Where the people take part: the planning spreads these over the participation period.
-TAKING_PART = {NeedKind.LEVEL, NeedKind.PREPARE, NeedKind.BROAD, NeedKind.DEEPEN, NeedKind.RUNG, NeedKind.ASK,
+TAKING_PART = {NeedKind.LEVEL, NeedKind.PREPARE, NeedKind.BROAD, NeedKind.DEEPEN, NeedKind.OUTREACH, NeedKind.RUNG,
+               NeedKind.ASK,
                NeedKind.SURROUNDINGS, NeedKind.CHALLENGE, NeedKind.TARGET_GROUP, NeedKind.PARTIES,
                NeedKind.MENTIONED}
 # The depth a level needs from its main method.
@@ -122,7 +124,11 @@ class Frame:
 
     @property
     def participates(self) -> bool:
-        return self.kind is ParticipationKind.OVERHEID or (self.level is not None and self.level is not Level.INFORM)
+        """Whether people take part (and so hear back): above informeren, or an initiative the municipality
+        does not simply let go."""
+        if self.kind is ParticipationKind.OVERHEID:
+            return self.rung is not RobRung.LET_GO
+        return self.level is not None and self.level is not Level.INFORM
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,8 @@ def mentioned(catalogue: Catalogue, intake: Intake) -> tuple[tuple[Method, str],
 
 def _fits_level(method: Method, frame: Frame) -> bool:
     if frame.kind is ParticipationKind.OVERHEID:
-        return frame.rung is not None and frame.rung in method.rungs
+        # Any role up to the advised one: the municipality may do less than its role, not more.
+        return frame.rung is not None and any(r.rank <= frame.rung.rank for r in method.rungs)
     return frame.level is not None and frame.level in method.levels
 
 
@@ -232,8 +239,9 @@ def plan_needs(intake: Intake, *, frame: Frame, challenge: bool, categories: tup
     """Everything the programme should cover, required and optional, in the order of the process."""
     fuller = frame.tier is not Tier.LIGHT
     level = frame.level
-    needs = [Need(NeedKind.INFORM, True)]
-    if fuller and frame.participates and frame.kind is ParticipationKind.BURGER:
+    # For an initiative the initiators tell their surroundings; the municipality informs where the budget allows.
+    needs = [Need(NeedKind.INFORM, frame.kind is ParticipationKind.BURGER)]
+    if fuller and frame.kind is ParticipationKind.BURGER:
         needs.append(Need(NeedKind.SECOND_CHANNEL, False))
     if frame.kind is ParticipationKind.BURGER and level is not None and level is not Level.INFORM:
         needs.append(Need(NeedKind.LEVEL, True, level=level))
@@ -247,7 +255,8 @@ def plan_needs(intake: Intake, *, frame: Frame, challenge: bool, categories: tup
         if challenge:
             needs.append(Need(NeedKind.CHALLENGE, True))
         elif frame.rung is not None:
-            needs.append(Need(NeedKind.RUNG, True, rung=frame.rung))
+            # Letting go: one point of contact is welcome, not required.
+            needs.append(Need(NeedKind.RUNG, frame.rung is not RobRung.LET_GO, rung=frame.rung))
         needs += [Need(NeedKind.ASK, True, ask=ask) for ask in intake.initiative_asks]
         if _surroundings(intake, categories):
             needs.append(Need(NeedKind.SURROUNDINGS, True))
@@ -293,7 +302,8 @@ def serves(method: Method, need: Need, frame: Frame) -> bool:
         return False
     kind = need.kind
     if kind is NeedKind.INFORM or kind is NeedKind.SECOND_CHANNEL:
-        return Role.INFORM in method.roles
+        # Informing is its own job: a survey that also "informs" does not tell everyone what happens.
+        return Role.INFORM in method.roles and Role.PARTICIPATE not in method.roles
     if kind is NeedKind.FEEDBACK:
         return Role.FEEDBACK in method.roles
     if kind is NeedKind.FEEDBACK_MEETING:
@@ -309,14 +319,19 @@ def serves(method: Method, need: Need, frame: Frame) -> bool:
         return (_takes_part(method, frame) and method.depth is Depth.SOUND and method.group_max >= BROAD_FROM)
     if kind is NeedKind.DEEPEN:
         return _takes_part(method, frame) and method.depth in DEEP and not method.personal
+    if kind is NeedKind.OUTREACH:
+        return (_takes_part(method, frame) and method.mode is Mode.OFFLINE and bool(method.made_for)
+                and not method.personal and method.activity in (Activity.ONCE, Activity.SERIES))
     if kind is NeedKind.RUNG:
+        # What the municipality itself does in its role: support, and from stimuleren up also bring parties
+        # together; not what the initiators do themselves.
+        talks = need.rung is not None and need.rung.rank >= RobRung.STIMULATE.rank and method.depth is Depth.DIALOGUE
         return (Role.PARTICIPATE in method.roles and need.rung in method.rungs and not method.challenge_right
-                and method.depth in (Depth.SUPPORT, Depth.DIALOGUE))
+                and (method.depth is Depth.SUPPORT or talks) and not method.personal and not method.by_initiators)
     if kind is NeedKind.ASK:
         return need.ask in method.asks
     if kind is NeedKind.SURROUNDINGS:
-        return (_takes_part(method, frame) and method.depth is Depth.DIALOGUE and not method.personal
-                and method.reaches_category("inwoners"))
+        return _takes_part(method, frame) and method.by_initiators
     if kind is NeedKind.CHALLENGE:
         return method.challenge_right
     if kind is NeedKind.PARTIES:
@@ -334,9 +349,10 @@ def serves(method: Method, need: Need, frame: Frame) -> bool:
     return False
 
 
-def candidates(catalogue: Catalogue, need: Need, *, frame: Frame, wanted: tuple[TargetGroup, ...]
-               ) -> tuple[Method, ...]:
-    """Every method that serves ``need`` and fits the scale and the group, best first."""
+def candidates(catalogue: Catalogue, need: Need, *, frame: Frame, wanted: tuple[TargetGroup, ...],
+               named: frozenset[str] = frozenset()) -> tuple[Method, ...]:
+    """Every method that serves ``need`` and fits the scale and the group, best first; a method the person
+    named comes first wherever it serves."""
     serving = [m for m in catalogue.methods if serves(m, need, frame)]
     fitting = [m for m in serving if fits(m, scale=frame.scale, reach=frame.reach)]
     if not fitting and need.kind in (NeedKind.INFORM, NeedKind.FEEDBACK, NeedKind.MENTIONED):
@@ -351,17 +367,25 @@ def candidates(catalogue: Catalogue, need: Need, *, frame: Frame, wanted: tuple[
         general = len(method.kinds) if frame.kind is ParticipationKind.OVERHEID else 0
         broad = -method.group_max if need.kind is NeedKind.FEEDBACK and not general else 0
         pure = int(need.kind in (NeedKind.INFORM, NeedKind.SECOND_CHANNEL) and method.roles != (Role.INFORM,))
+        # A category is reached by telling or consulting it (a letter, official talks), not by a heavy session.
+        if need.kind is NeedKind.CATEGORY:
+            pure = int(Role.PARTICIPATE in method.roles)
         stretch = 0
         if need.level is not None and method.levels:
             stretch = abs(need.level.rank - min(lv.rank for lv in method.levels))
         elif need.rung is not None and method.rungs:
-            stretch = need.rung.rank - min(r.rank for r in method.rungs)
+            # The lightest support first: a method whose heaviest role is the advised one.
+            stretch = max(r.rank for r in method.rungs) - need.rung.rank
         cheap = 0
         if need.kind is NeedKind.SURROUNDINGS:
             cheap = int(method_hours(method, 0))
         # A second, deeper method: working it out together before another conversation.
         deeper = -method.depth.rank if need.kind is NeedKind.DEEPEN and method.depth is not None else 0
-        return made_for, pure, general, broad, deeper, -served, stretch, cheap, catalogue.position(method)
+        # Directing means bringing the partners together: a table before individual support.
+        if need.kind is NeedKind.RUNG and need.rung is not None and need.rung.rank >= RobRung.DIRECT.rank:
+            deeper = int(method.depth is not Depth.DIALOGUE)
+        return (int(method.id not in named), made_for, pure, general, broad, deeper, -served, stretch, cheap,
+                catalogue.position(method))
 
     return tuple(sorted(fitting, key=rank))
 
@@ -379,10 +403,11 @@ class _Pick:
 
 class _Composer:
     def __init__(self, catalogue: Catalogue, intake: Intake, frame: Frame, needs: tuple[Need, ...], *,
-                 rate: Decimal, parties: tuple[str, ...]) -> None:
-        self.intake, self.frame, self.rate, self.parties = intake, frame, rate, parties
+                 rate: Decimal, parties: tuple[str, ...], named: frozenset[str] = frozenset()) -> None:
+        self.intake, self.frame, self.rate, self.parties, self.named = intake, frame, rate, parties, named
         self.needs = needs
-        self.options = {n: candidates(catalogue, n, frame=frame, wanted=intake.target_groups) for n in needs}
+        self.options = {n: candidates(catalogue, n, frame=frame, wanted=intake.target_groups, named=named)
+                        for n in needs}
         self.choice = {n: 0 for n in needs}
         self.dropped: set[Need] = set()
 
@@ -399,8 +424,10 @@ class _Composer:
             if need in self.dropped or not options:
                 continue
             if need.kind not in DISTINCT:
-                meeting = next((p for p in picks if serves(p.method, need, self.frame)
-                                and p.method in options), None)
+                # A named group is "covered" by a method made for it, when the catalogue has one.
+                made = need.kind is NeedKind.TARGET_GROUP and any(need.group in m.made_for for m in options)
+                meeting = next((p for p in picks if serves(p.method, need, self.frame) and p.method in options
+                                and (not made or need.group in p.method.made_for)), None)
                 if meeting is not None:
                     meeting.needs.append(need)
                     continue
@@ -422,8 +449,10 @@ class _Composer:
             if need.kind is NeedKind.SECOND_CHANNEL:
                 first = next((p.method.mode for p in picks if any(n.kind is NeedKind.INFORM for n in p.needs)), None)
                 options = [m for m in options if m.mode is not first and m.mode is not Mode.BOTH] or []
-            if need.kind is NeedKind.BROAD and self.frame.level is Level.CONSULT:
-                main = {p.method.mode for p in picks if any(n.kind is NeedKind.LEVEL for n in p.needs)}
+            if need.kind is NeedKind.BROAD and (self.frame.level is Level.CONSULT or need.word):
+                # Broad listening of the other form than what is there already (online beside offline).
+                kinds = (NeedKind.LEVEL, NeedKind.BROAD) if need.word else (NeedKind.LEVEL,)
+                main = {p.method.mode for p in picks if any(n.kind in kinds and n is not need for n in p.needs)}
                 options = [m for m in options if m.mode not in main]
         index = min(self.choice[need], len(options) - 1) if options else 0
         return options[index] if options else None
@@ -453,44 +482,89 @@ def _euros(composer: _Composer, method: Method) -> Decimal:
     return external_euros(method, participants=n) + labour_euros(method, rate=composer.rate, participants=n)
 
 
-def _fit_budget(composer: _Composer) -> list[Phrase]:
-    """Optional methods go first, then cheaper methods for required needs; a required need always stays."""
-    notes: list[Phrase] = []
-    picks = composer.build()
-    # 1. Optional methods: drop the cheapest one that closes the gap on its own, else the dearest, and again.
-    while composer.shortfall(picks) > 0:
-        optional = [p for p in picks if all(not n.required for n in p.needs)]
-        if not optional:
-            break
-        closing = [p for p in optional if composer.shortfall([q for q in picks if q is not p]) == 0]
-        victim = (min(closing, key=lambda p: _euros(composer, p.method)) if closing
-                  else max(optional, key=lambda p: _euros(composer, p.method)))
-        composer.dropped.update(victim.needs)
-        notes.append(Phrase.of("weggelaten.budget", werkvorm=victim.method.name,
-                               bespaart=round_half_up(_euros(composer, victim.method))))
-        picks = composer.build()
-    # 2. Required needs: the swap to a cheaper method that saves most, while it still serves the need.
-    while composer.shortfall(picks) > 0:
-        short, total = composer.shortfall(picks), composer.total(picks)
-        best: tuple[Decimal, Need, int, Method | None, Method | None] | None = None
-        for need in composer.needs:
-            if need in composer.dropped or not composer.options[need]:
+def _swap(composer: _Composer, picks: list[_Pick], *, required: bool) -> list[_Pick] | None:
+    """The swap to a cheaper candidate (for an optional or a required need) that saves most while it still
+    serves the need and lowers the shortfall; None when no swap helps."""
+    short, total = composer.shortfall(picks), composer.total(picks)
+    best: tuple[Decimal, Need, int] | None = None
+    for need in composer.needs:
+        if need.required is not required or need in composer.dropped or not composer.options[need]:
+            continue
+        before = composer.choice[need]
+        old = _method_for(picks, need)
+        for index in range(before + 1, len(composer.options[need])):
+            composer.choice[need] = index
+            trial = composer.build()
+            new = _method_for(trial, need)
+            if old is None or new is None or new.id == old.id or _euros(composer, new) >= _euros(composer, old):
                 continue
-            before = composer.choice[need]
-            for index in range(before + 1, len(composer.options[need])):
-                composer.choice[need] = index
-                trial = composer.build()
-                saving = total - composer.total(trial)
-                if composer.shortfall(trial) < short and saving > 0 and (best is None or saving > best[0]):
-                    best = (saving, need, index, _method_for(picks, need), _method_for(trial, need))
-            composer.choice[need] = before
-        if best is None:
-            break
-        saving, need, index, old, new = best
-        composer.choice[need] = index
-        picks = composer.build()
-        if old is not None and new is not None and old.id != new.id:
-            notes.append(Phrase.of("gewisseld.budget", oud=old.name, nieuw=new.name, bespaart=round_half_up(saving)))
+            saving = total - composer.total(trial)
+            if composer.shortfall(trial) < short and saving > 0 and (best is None or saving > best[0]):
+                best = (saving, need, index)
+        composer.choice[need] = before
+    if best is None:
+        return None
+    composer.choice[best[1]] = best[2]
+    return composer.build()
+
+
+def _covered(picks: list[_Pick]) -> set[Need]:
+    return {n for p in picks for n in p.needs if n.required}
+
+
+def _drop(composer: _Composer, picks: list[_Pick]) -> list[_Pick] | None:
+    """Leave out an optional method: the cheapest whose absence closes the gap, else the one that helps most.
+    A method that also serves a required need may go only when another method then serves that need."""
+    short, covered = composer.shortfall(picks), _covered(picks)
+    trials: list[tuple[Decimal, Decimal, set[Need], list[_Pick]]] = []
+    for pick in picks:
+        optional = {n for n in pick.needs if not n.required}
+        if not optional:
+            continue
+        composer.dropped |= optional
+        trial = composer.build()
+        composer.dropped -= optional
+        if _covered(trial) >= covered and composer.shortfall(trial) < short:
+            trials.append((composer.shortfall(trial), _euros(composer, pick.method), optional, trial))
+    if not trials:
+        return None
+    closing = [t for t in trials if t[0] == 0]
+    chosen = min(closing, key=lambda t: t[1]) if closing else min(trials, key=lambda t: (t[0], -t[1]))
+    composer.dropped |= chosen[2]
+    return chosen[3]
+
+
+def _fit_budget(composer: _Composer) -> None:
+    """Over budget: first cheaper methods for optional needs, then optional methods left out, then cheaper
+    methods for required needs, the largest saving first. A required need always stays: what is then short is
+    reported by the budget comparison."""
+    picks = composer.build()
+    for step in (lambda: _swap(composer, picks, required=False), lambda: _drop(composer, picks),
+                 lambda: _swap(composer, picks, required=True)):
+        while composer.shortfall(picks) > 0:
+            changed = step()
+            if changed is None:
+                break
+            picks = changed
+
+
+def _changes(composer: _Composer, before: dict[Need, Method], after: list[_Pick]) -> list[Phrase]:
+    """What the budget changed, as the trekker should read it: methods left out, methods replaced."""
+    notes: list[Phrase] = []
+    kept = {p.method.id for p in after}
+    said: set[str] = set()
+    # A method's own need first (its level, its group), a category it reached on the side last.
+    for need, old in sorted(before.items(), key=lambda item: item[0].kind is NeedKind.CATEGORY):
+        if old.id in kept or old.id in said:
+            continue
+        said.add(old.id)
+        new = _method_for(after, need)
+        if need in composer.dropped or new is None:
+            notes.append(Phrase.of("weggelaten.budget", werkvorm=old.name,
+                                   bespaart=round_half_up(_euros(composer, old))))
+        elif _euros(composer, new) < _euros(composer, old):
+            notes.append(Phrase.of("gewisseld.budget", oud=old.name, nieuw=new.name,
+                                   bespaart=round_half_up(_euros(composer, old) - _euros(composer, new))))
     return notes
 
 
@@ -498,52 +572,76 @@ def _method_for(picks: list[_Pick], need: Need) -> Method | None:
     return next((p.method for p in picks if need in p.needs), None)
 
 
-def _extras(composer: _Composer, catalogue: Catalogue) -> list[Need]:
-    """Needs a fuller programme may add when it uses little of its budget, in the order they are tried."""
+def _extras(composer: _Composer) -> list[Need]:
+    """Needs a fuller programme may add when it uses little of its budget, in the order they are tried: a
+    second informing channel, broad listening, going out to people where they are, a second broad method of
+    the other form, a deeper method, a feedback meeting. Each kind once."""
     frame = composer.frame
     present = {n.kind for n in composer.needs}
     extra: list[Need] = []
-    if frame.kind is ParticipationKind.BURGER and frame.participates:
-        if NeedKind.SECOND_CHANNEL not in present:
-            extra.append(Need(NeedKind.SECOND_CHANNEL, False))
-        if NeedKind.BROAD not in present and frame.level is not None:
-            extra.append(Need(NeedKind.BROAD, False, level=frame.level))
-        if frame.level is not None and frame.level.rank >= Level.ADVISE.rank:
-            extra.append(Need(NeedKind.DEEPEN, False, level=frame.level))
-            if NeedKind.FEEDBACK_MEETING not in present:
-                extra.append(Need(NeedKind.FEEDBACK_MEETING, False))
+    if frame.kind is not ParticipationKind.BURGER or not frame.participates or frame.level is None:
+        return extra
+    if NeedKind.SECOND_CHANNEL not in present:
+        extra.append(Need(NeedKind.SECOND_CHANNEL, False))
+    if NeedKind.BROAD not in present:
+        extra.append(Need(NeedKind.BROAD, False, level=frame.level))
+    extra.append(Need(NeedKind.OUTREACH, False, level=frame.level))
+    extra.append(Need(NeedKind.BROAD, False, level=frame.level, word="tweede"))
+    if frame.level.rank >= Level.ADVISE.rank and NeedKind.DEEPEN not in present:
+        extra.append(Need(NeedKind.DEEPEN, False, level=frame.level))
+    if frame.level.rank >= Level.ADVISE.rank and NeedKind.FEEDBACK_MEETING not in present:
+        extra.append(Need(NeedKind.FEEDBACK_MEETING, False))
     return extra
 
 
-def _fill(composer: _Composer, catalogue: Catalogue, rules: ProgrammeRules) -> bool:
-    """Add optional needs while the programme uses less than the minimum share and the method fits.
-    Returns whether something was added."""
-    added = False
+def _fill(composer: _Composer, catalogue: Catalogue, rules: ProgrammeRules) -> None:
+    """Add optional needs while the programme uses less than the minimum share of the budget, each with the
+    first candidate that fits. A method that alone would take more than half of the budget is not added
+    unasked (a burgerberaad is chosen when the person names it)."""
     budget = composer.intake.budget_euros
-    for need in _extras(composer, catalogue):
-        picks = composer.build()
-        external, _, _ = composer.cost(picks)
+    for need in _extras(composer):
+        external, _, _ = composer.cost(composer.build())
         if budget <= 0 or external >= budget * rules.min_budget_use:
             break
+        found = candidates(catalogue, need, frame=composer.frame, wanted=composer.intake.target_groups,
+                           named=composer.named)
+        options = tuple(m for m in found if external_euros(m, participants=composer.participants(m)) <= budget / 2)
         composer.needs = (*composer.needs, need)
-        composer.options[need] = candidates(catalogue, need, frame=composer.frame, wanted=composer.intake.target_groups)
+        composer.options[need] = options
         composer.choice[need] = 0
-        # Try the candidates in order until one fits the budget; none: the need is left out.
-        for index in range(len(composer.options[need])):
+        for index in range(len(options)):
             composer.choice[need] = index
-            if composer.shortfall(composer.build()) == 0:
-                added = True
+            picks = composer.build()
+            if composer.shortfall(picks) == 0 and _method_for(picks, need) is not None:
                 break
         else:
             composer.dropped.add(need)
-    return added
+
+
+def _possible(composer: _Composer, catalogue: Catalogue, picks: list[_Pick]) -> list[Phrase]:
+    """With an intensive programme and budget to spare: a heavy method that fits the frame and the budget but
+    is not added unasked (a burgerberaad), named as a possibility with what it would cost."""
+    frame, budget = composer.frame, composer.intake.budget_euros
+    external, hours, _ = composer.cost(picks)
+    chosen = {p.method.id for p in picks}
+    need = Need(NeedKind.DEEPEN, False, level=frame.level)
+    for method in candidates(catalogue, need, frame=frame, wanted=composer.intake.target_groups):
+        n = composer.participants(method)
+        if method.id in chosen or external_euros(method, participants=n) <= budget / 2:
+            continue
+        fits_euros = external + external_euros(method, participants=n) <= budget
+        fits_hours = hours + method_hours(method, n) <= composer.intake.budget_hours
+        if fits_euros and fits_hours:
+            return [Phrase.of("programma.mogelijk", werkvorm=method.name,
+                              kosten=round_half_up(_euros(composer, method)))]
+    return []
 
 
 def _ample(composer: _Composer, rules: ProgrammeRules, tier: Tier) -> Phrase | None:
     """The sentence for a budget that is much larger than the programme needs, or None."""
     budget = composer.intake.budget_euros
     external, _, _ = composer.cost(composer.build())
-    if budget <= 0 or external >= budget * rules.min_budget_use:
+    if budget <= 0 or external >= budget * rules.min_budget_use or not composer.frame.participates:
         return None
     share = round_half_up(external / budget * 100, 0)
     why = Phrase.of("budget.ruim_licht") if tier is Tier.LIGHT else Phrase.of("budget.ruim_vol")
@@ -566,6 +664,8 @@ def _reason(need: Need, method: Method) -> Phrase:
                          diepte=method.depth.value if method.depth else "")
     if kind is NeedKind.PREPARE:
         return Phrase.of("werkvorm.voorbereiden_besluit", werkvorm=name)
+    if kind is NeedKind.BROAD and need.word:
+        return Phrase.of("werkvorm.breed_andere_vorm", werkvorm=name, vorm=method.mode.value)
     if kind is NeedKind.BROAD:
         return Phrase.of("werkvorm.breed", werkvorm=name)
     if kind is NeedKind.DEEPEN:
@@ -589,6 +689,8 @@ def _reason(need: Need, method: Method) -> Phrase:
         return Phrase.of("werkvorm.genoemd", werkvorm=name, woord=need.word)
     if kind is NeedKind.FEEDBACK_MEETING:
         return Phrase.of("werkvorm.terugkoppelen_bijeenkomst", werkvorm=name)
+    if kind is NeedKind.OUTREACH:
+        return Phrase.of("werkvorm.naar_mensen_toe", werkvorm=name)
     return Phrase.of("werkvorm.terugkoppelen", werkvorm=name)
 
 
@@ -619,10 +721,14 @@ def _purposes(needs: Iterable[Need], method: Method) -> tuple[Phrase, ...]:
         elif kind is NeedKind.CATEGORY:
             if all(n.kind is NeedKind.CATEGORY for n in needs):
                 add(Phrase.of("doel.categorie", categorieen=categories))
-        elif kind is NeedKind.LEVEL or (kind is NeedKind.MENTIONED and Role.PARTICIPATE in method.roles):
+        elif kind is NeedKind.LEVEL or (kind is NeedKind.MENTIONED and Role.PARTICIPATE in method.roles
+                                        and len(needs) == 1):
             add(Phrase.of("doel.niveau", diepte=depth))
         elif kind is NeedKind.MENTIONED:
-            add(Phrase.of("doel.terugkoppelen" if Role.FEEDBACK in method.roles else "doel.informeren"))
+            if len(needs) == 1:
+                add(Phrase.of("doel.terugkoppelen" if Role.FEEDBACK in method.roles else "doel.informeren"))
+        elif kind is NeedKind.OUTREACH:
+            add(Phrase.of("doel.naar_mensen_toe"))
         elif kind is NeedKind.RUNG:
             add(Phrase.of("doel.rol", rol=need.rung.value if need.rung else ""))
         elif kind is NeedKind.ASK:
@@ -644,12 +750,17 @@ def compose(catalogue: Catalogue, intake: Intake, *, level: Level | None, rung: 
     frame = Frame(kind=intake.participation_kind, level=level, rung=rung, scale=intake.scale, reach=reach, tier=tier)
     named = mentioned(catalogue, intake)
     needs = plan_needs(intake, frame=frame, challenge=challenge, categories=categories, parties=parties, named=named)
-    composer = _Composer(catalogue, intake, frame, needs, rate=rate, parties=parties)
-    notes = _fit_budget(composer)
+    composer = _Composer(catalogue, intake, frame, needs, rate=rate, parties=parties,
+                         named=frozenset(m.id for m, _ in named))
+    before = {n: p.method for p in composer.build() for n in p.needs}
+    _fit_budget(composer)
+    notes = _changes(composer, before, composer.build())
     if tier is not Tier.LIGHT:
         _fill(composer, catalogue, rules)
     ample = _ample(composer, rules, tier)
     picks = composer.build()
+    if ample is not None and tier is Tier.INTENSIVE:
+        notes += _possible(composer, catalogue, picks)
     order = {need: index for index, need in enumerate(composer.needs)}
     picks.sort(key=lambda p: min(order[n] for n in p.needs))
     methods = []
@@ -663,7 +774,9 @@ def compose(catalogue: Catalogue, intake: Intake, *, level: Level | None, rung: 
         methods.append((pick.method, composer.participants(pick.method), why))
     for method, word in named:
         problem = _why_not(method, frame)
-        if problem is not None:
+        # A named way of taking part that does not fit is explained; a channel or a method of the other kind
+        # of participation that a word happens to match is not worth a sentence.
+        if problem is not None and Role.PARTICIPATE in method.roles and method.serves_kind(frame.kind):
             notes.append(Phrase.of("genoemd.past_niet", werkvorm=method.name, woord=word, waarom=problem))
     uncovered = tuple(n for n in composer.needs if n.required and not composer.options[n])
     for need in uncovered:
