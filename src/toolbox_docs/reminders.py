@@ -2,7 +2,7 @@
 
 Two reminders per running project, counted back from the end of its participation
 (``documents.planning.reminder_dates``): three months before, "evalueer met externe partijen"; six weeks
-before, "vul de evaluatie in". A reminder is *due* from its date until ``GRACE`` (thirteen weeks, about
+before, "vul de evaluatie in"; none before the participation starts (a short process gets one, at its end). A reminder is *due* from its date until ``GRACE`` (thirteen weeks, about
 three months) after the end of the participation, as long as the project is running (not evaluated) and
 that reminder was not sent before. After that window a reminder is stale: a project registered long
 after its end (or a service switched on for the first time) does not send mail about old news.
@@ -100,7 +100,8 @@ def due_reminders(projects: Iterable[Project], *, today: dt.date, sent: Collecti
         end = project.end_date
         if project.status != RUNNING or end is None:
             continue
-        for kind, day in reminder_dates(end):
+        start = dt.date.fromisoformat(project.start) if project.start else None
+        for kind, day in reminder_dates(start, end):
             if (project.project_id, kind) in sent or not is_due(day, end=end, today=today):
                 continue
             found.append(Reminder(project.project_id, kind, day, project.name, project.contact, project.email,

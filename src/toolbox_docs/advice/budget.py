@@ -1,12 +1,12 @@
 """Hours and euros per method and in total, and the comparison with the intake's budget.
 
 Per method: hours = preparation + execution (+ hours per participant × participants, for a method such as
-personal conversations); labour = hours × the hourly rate from settings; external = fixed costs + costs
-per participant × participants (the typical number at the intake's scale, or the number of parties a
-per-party method is chosen for); euros = labour + external. Labour and external are each rounded to cents with ROUND_HALF_UP; totals are exact sums of
-the rounded parts, so every number in the output adds up. The intake's budget in euros is the
-*external* budget (its label says so) and is compared with the external costs; the available hours
-are compared with the hours.
+personal conversations); labour = hours × the hourly rate from settings; external = fixed costs + costs per
+participant × participants (the typical number at the intake's scale, or the number of parties a per-party
+method is chosen for); euros = labour + external. Labour and external are each rounded to cents with
+ROUND_HALF_UP; totals are exact sums of the rounded parts, so every number in the output adds up. The
+intake's budget in euros is the *external* budget (its label says so) and is compared with the external
+costs; the available hours are compared with the hours.
 """
 
 from __future__ import annotations

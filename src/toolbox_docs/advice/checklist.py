@@ -1,9 +1,10 @@
 """The compliance checklist (``templates/checklist.toml``): points, the registry of checks, evaluation.
 
-Each point in the file names a built-in check (``controle``) and the intake field that fixes it
-(``veld``); ``geldt_voor`` limits a point to some routes, and ``nvt_voor`` shows it on other routes as
-"n.v.t." with a reason (``nvt_reden``). A check says met, missing, or not applicable with the reason. The checks are pure functions of the intake
-and the advice so far; an unknown check, field or route is a ``SettingsError`` naming file and entry.
+Each point in the file names a built-in check (``controle``) and the intake field that fixes it (``veld``);
+``geldt_voor`` limits a point to some routes, and ``nvt_voor`` shows it on other routes as "n.v.t." with a
+reason (``nvt_reden``). A check says met, missing, or not applicable with the reason. The checks are pure
+functions of the intake and the advice so far; an unknown check, field or route is a ``SettingsError``
+naming file and entry.
 """
 
 from __future__ import annotations

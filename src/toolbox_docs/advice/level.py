@@ -1,12 +1,12 @@
 """Burgerparticipatie: the level on the participatieladder, with its points model and reasons.
 
-The room for influence caps the level (geen → informeren, beperkt → raadplegen, gemiddeld → adviseren,
-groot → coproduceren; meebeslissen only with room 'groot' and an administration willing to hand over
-the decision). Points for impact, sensitivity, scale, stakeholders with a high interest and the
-willingness to hand over (weights and thresholds in ``advies.toml``) give the level that is *needed*;
-the advice is the lower of the needed level and the cap, except where the administration is willing to
-hand the decision over (with room 'groot'): that political choice makes the level meebeslissen. The reasons are arguments in words (what
-weighs), never the points themselves: the points stay in the record for the plan's account.
+The room for influence caps the level (geen → informeren, beperkt → raadplegen, gemiddeld → adviseren, groot
+→ coproduceren; meebeslissen only with room 'groot' and an administration willing to hand over the
+decision). Points for impact, sensitivity, scale, stakeholders with a high interest and the willingness to
+hand over (weights and thresholds in ``advies.toml``) give the level that is *needed*; the advice is the
+lower of the needed level and the cap, except where the administration is willing to hand the decision over
+(with room 'groot'): that political choice makes the level meebeslissen. The reasons are arguments in words
+(what weighs), never the points themselves: the points stay in the record for the plan's account.
 """
 
 from __future__ import annotations

@@ -539,10 +539,12 @@ def _fit_budget(composer: _Composer) -> None:
     methods for required needs, the largest saving first. A required need always stays: what is then short is
     reported by the budget comparison."""
     picks = composer.build()
-    for step in (lambda: _swap(composer, picks, required=False), lambda: _drop(composer, picks),
-                 lambda: _swap(composer, picks, required=True)):
+    for step in ("optional swaps", "optional drops", "required swaps"):
         while composer.shortfall(picks) > 0:
-            changed = step()
+            if step == "optional drops":
+                changed = _drop(composer, picks)
+            else:
+                changed = _swap(composer, picks, required=step == "required swaps")
             if changed is None:
                 break
             picks = changed
@@ -768,7 +770,8 @@ def compose(catalogue: Catalogue, intake: Intake, *, level: Level | None, rung: 
         needs_here = sorted(pick.needs, key=lambda n: order[n])
         # A category reached "on the side" is no reason of its own; it is when the method is there only for it.
         said = [n for n in needs_here if n.kind is not NeedKind.CATEGORY] or needs_here
-        why = Why(covers=tuple(n.label for n in needs_here), needs=tuple(dict.fromkeys(n.kind.value for n in needs_here)),
+        why = Why(covers=tuple(n.label for n in needs_here),
+                  needs=tuple(dict.fromkeys(n.kind.value for n in needs_here)),
                   reasons=tuple(_reason(n, pick.method) for n in said),
                   purposes=_purposes(needs_here, pick.method))
         methods.append((pick.method, composer.participants(pick.method), why))

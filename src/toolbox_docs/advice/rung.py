@@ -16,6 +16,7 @@ from toolbox_docs.advice.rules import RoleCombination, Rules
 from toolbox_docs.forms.records import Intake
 from toolbox_docs.forms.vocab import InitiativeAsk, RobRung
 
+
 @dataclass(frozen=True)
 class RungOutcome:
     route: Route

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
-
-from collections.abc import Callable
 
 from toolbox_docs.advice.model import Advice, BudgetComparison, CheckResult
 from toolbox_docs.advice.phrases import Phrase
@@ -19,12 +18,12 @@ from toolbox_docs.forms.values import plain
 def to_data(value: Any, say: Callable[[Phrase], str] | None = None) -> Any:
     """Plain JSON data for a record of the advice."""
     if isinstance(value, Phrase):
-        data = {"key": value.key, "values": {k: to_data(v, say) for k, v in value.values}}
+        said: dict[str, Any] = {"key": value.key, "values": {k: to_data(v, say) for k, v in value.values}}
         if say is not None:
-            data["tekst"] = say(value)
-        return data
+            said["tekst"] = say(value)
+        return said
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: to_data(getattr(value, f.name), say) for f in dataclasses.fields(value)}
+        data: dict[str, Any] = {f.name: to_data(getattr(value, f.name), say) for f in dataclasses.fields(value)}
         if isinstance(value, CheckResult):
             data["met"] = value.met
         if isinstance(value, BudgetComparison):

@@ -11,12 +11,13 @@ blocks (``blocks.py``) for the Word writer:
                      column; <tr class="totaal"> marks a total row; <caption> names the table
     <img src="naam" alt="…" breedte="16"/>   a picture the document supplies (the stakeholder chart)
 
-Filters: ``euro``, ``uren``, ``getal``, ``datum`` (1 maart 2026), ``datum_kort`` (01-03-2026),
-``weken``, ``alineas`` (a person's text as they typed it: lines as paragraphs, dashes and bullets as a list;
+Filters: ``euro``, ``uren``, ``getal``, ``datum`` (1 maart 2026), ``datum_kort`` (01-03-2026), ``weken``,
+``alineas`` (a person's text as they typed it: lines as paragraphs, dashes and bullets as a list;
 ``alineas("Wat ligt vast?")`` runs a bold lead-in into it), ``opsomming`` / ``of_opsomming`` (a Dutch list:
 "a, b en c", "a, b of c"), ``hoofdletter``, ``telwoord`` (5 → "vijf"), ``aantal("partij", "partijen")``,
 ``zin`` / ``zinnen`` (the advice's phrases, from ``zinnen.toml``: ``phrasebook.py``). The global ``rang``
-gives the rank of a level or role, to compare them in a sentence. Characters that XML cannot hold are removed from every value; ``None`` prints as nothing.
+gives the rank of a level or role, to compare them in a sentence. Characters that XML cannot hold are
+removed from every value; ``None`` prints as nothing.
 """
 
 from __future__ import annotations
