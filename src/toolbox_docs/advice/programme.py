@@ -171,11 +171,13 @@ def tier_for(intake: Intake, rules: ProgrammeRules) -> tuple[Tier, Phrase]:
     total = sum(points for points, _ in parts)
     tier = (Tier.INTENSIVE if total >= rules.intensive_from
             else Tier.MODERATE if total >= rules.moderate_from else Tier.LIGHT)
-    # A light programme is explained by what is small; a fuller one by what made it fuller.
+    # A light programme is explained by what is small; a fuller one by what made it fuller, the three that
+    # weigh most (a list of five reasons is not read).
     if tier is Tier.LIGHT:
-        said = tuple(p for points, p in parts if points == 0 and p.key != "programma.reden.budget")
+        said = tuple(p for points, p in parts if points == 0 and p.key != "programma.reden.budget")[:3]
     else:
-        said = tuple(p for points, p in parts if points > 0)
+        order = sorted(range(len(parts)), key=lambda i: -parts[i][0])
+        said = tuple(parts[i][1] for i in sorted(order[:3]) if parts[i][0] > 0)
     return tier, Phrase.of(f"programma.{tier.value}", redenen=said)
 
 
