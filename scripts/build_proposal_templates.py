@@ -8,7 +8,9 @@ The XML is written by hand, as a Dutch Word would: localised style ids ("Kop1", 
 "Tabelraster") with the built-in English style names ("heading 1", "Normal", "Table Grid") that the
 writer looks styles up by. Document language nl-NL, real heading styles, a header with the
 organisation's name, a footer with page numbers (PAGE and NUMPAGES fields), and under "Participatie"
-a block-level content control tagged and titled ``participatie`` holding a placeholder. Every name in
+a block-level content control tagged and titled ``participatie`` holding a placeholder. In the header lines,
+plain-text content controls tagged ``onderwerp``, ``datum``, ``portefeuillehouder`` and ``steller`` that the
+toolbox fills from the intake (``documents/docx_fields.py``). Every name in
 the templates is a placeholder in square brackets: no real person is named.
 """
 
@@ -68,8 +70,22 @@ def heading(value: str, level: int = 1, *, page_break: bool = False) -> str:
     return para(run(value), style=f"Kop{level}", page_break=page_break)
 
 
-def label(name: str, value: str) -> str:
-    return para(run(f"{name}:", bold=True), run(f"\t{value}"), tabs=[("left", 2835)])
+def label(name: str, value: str, tag: str = "") -> str:
+    """A header line "Name:<tab>value"; with ``tag`` the value is a plain-text content control the toolbox
+    fills from the intake (onderwerp, datum, portefeuillehouder, steller) while it shows its placeholder."""
+    shown = text_control(tag, name, value) if tag else run(value)
+    return para(run(f"{name}:", bold=True), run("\t"), shown, tabs=[("left", 2835)])
+
+
+def text_control(tag: str, title: str, placeholder: str) -> str:
+    """An inline plain-text content control tagged ``tag``, showing ``placeholder`` in the placeholder style."""
+    ident = 1702936300 + sum(ord(c) for c in tag)
+    return ("<w:sdt><w:sdtPr>"
+            f'<w:alias w:val="{escape(title)}"/><w:tag w:val="{tag}"/><w:id w:val="{ident}"/>'
+            "<w:showingPlcHdr/><w:text/>"
+            "</w:sdtPr><w:sdtContent>"
+            f"{run(placeholder, style='Tekstvantijdelijkeaanduiding')}"
+            "</w:sdtContent></w:sdt>")
 
 
 def field(instruction: str, shown: str) -> str:
@@ -103,9 +119,9 @@ AFTER_PARTICIPATION = (
 )
 
 
-def proposal_body(kind: str, decider: str, labels: Iterable[tuple[str, str]]) -> list[str]:
+def proposal_body(kind: str, decider: str, labels: Iterable[tuple[str, str, str]]) -> list[str]:
     body = [para(run(kind), style="Titel")]
-    body += [label(name, value) for name, value in labels]
+    body += [label(name, value, tag) for name, value, tag in labels]
     body += [heading("Onderwerp"), text("[Korte omschrijving van het onderwerp in één of twee zinnen.]")]
     body += [heading("Beslispunten"), text(f"{decider} besluit:"),
              text("[Beslispunt 1]", style="Lijstnummering"), text("[Beslispunt 2]", style="Lijstnummering")]
@@ -119,17 +135,19 @@ def proposal_body(kind: str, decider: str, labels: Iterable[tuple[str, str]]) ->
 
 def college_body() -> list[str]:
     return proposal_body("Collegevoorstel", "Het college", [
-        ("Onderwerp", "[onderwerp]"), ("Datum", "[datum]"), ("Zaaknummer", "[zaaknummer]"),
-        ("Portefeuillehouder", "[naam portefeuillehouder]"),
-        ("Steller", "[naam steller], [team of afdeling]"),
+        ("Onderwerp", "[onderwerp]", "onderwerp"), ("Datum", "[datum]", "datum"),
+        ("Zaaknummer", "[zaaknummer]", ""),
+        ("Portefeuillehouder", "[naam portefeuillehouder]", "portefeuillehouder"),
+        ("Steller", "[naam steller], [team of afdeling]", "steller"),
     ])
 
 
 def council_body() -> list[str]:
     body = proposal_body("Raadsvoorstel", "De raad", [
-        ("Onderwerp", "[onderwerp]"), ("Raadsvergadering", "[datum]"), ("Commissie", "[naam en datum]"),
-        ("Zaaknummer", "[zaaknummer]"), ("Portefeuillehouder", "[naam portefeuillehouder]"),
-        ("Steller", "[naam steller], [team of afdeling]"),
+        ("Onderwerp", "[onderwerp]", "onderwerp"), ("Raadsvergadering", "[datum]", "datum"),
+        ("Commissie", "[naam en datum]", ""), ("Zaaknummer", "[zaaknummer]", ""),
+        ("Portefeuillehouder", "[naam portefeuillehouder]", "portefeuillehouder"),
+        ("Steller", "[naam steller], [team of afdeling]", "steller"),
     ])
     signatures = [("left", 4536)]
     body += [

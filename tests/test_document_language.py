@@ -80,7 +80,7 @@ def unknown_words(text: str) -> list[str]:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
 def test_every_word_is_dutch_or_listed(scenario: Scenario) -> None:
     need(shutil.which("hunspell") is not None, "hunspell is not installed (Debian: hunspell hunspell-nl)")
-    intake, advice, paragraph, plan = documents(scenario)
+    intake, _, paragraph, plan = documents(scenario)
     text = plain_text(paragraph) + "\n" + plain_text(plan)
     allowed = listed() | names(intake)
     wrong = [w for w in unknown_words(text) if w.casefold() not in allowed

@@ -38,6 +38,7 @@ from toolbox_docs.documents.wording import Wording
 from toolbox_docs.errors import DocumentError, SettingsError, ToolboxError, WorkbookError
 from toolbox_docs.evaluation import verdict
 from toolbox_docs.feedback import feedback_text
+from toolbox_docs.formatting import date_long
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, Check, check_with_settings, refusal
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.schema import ERROR, EVALUATION, EVALUATION_SCHEMA
@@ -307,7 +308,8 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
     template_problem: Problem | None = None
     try:
         run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
-                              settings=settings, state=runtime.state, now=now, template=proposal_template)
+                              settings=settings, state=runtime.state, now=now, template=proposal_template,
+                              fields=header_fields(intake))
         actions += run.actions
         proposal_notes = run.problems
     except DocumentError as error:
@@ -341,6 +343,17 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
                              project_id=project.project_id)
     return ProcessResult(path, _outcome(actions), check.kind, digest, tuple(actions), problems,
                          message=f"advies: {advice.outcome}", advice=advice, project_id=project.project_id)
+
+
+def header_fields(intake: Intake) -> dict[str, str]:
+    """What the intake knows of the proposal's header: the subject, the planned decision date, the
+    portfolio holder and the author with their team. The rest keeps its placeholder."""
+    return {
+        "onderwerp": intake.project_name,
+        "datum": date_long(intake.decision_date) if intake.decision_date else "",
+        "portefeuillehouder": intake.portfolio_holder or "",
+        "steller": f"{intake.trekker_name}, {intake.team}",
+    }
 
 
 def _evaluation_prefill(project_id: str, intake: Intake, advice: Advice) -> dict[str, Any]:
@@ -401,6 +414,7 @@ def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, no
         intake, advice, organisation=runtime.settings.organisation, rules=runtime.rules,
         outcome=_evaluation_summary(project)))
     run = write_paragraph(intake_path.parent, blocks, source=intake_path, proposal_kind=intake.proposal_kind.value,
-                          settings=runtime.settings, state=runtime.state, now=now, create=False)
+                          settings=runtime.settings, state=runtime.state, now=now, create=False,
+                          fields=header_fields(intake))
     return list(run.actions)
 

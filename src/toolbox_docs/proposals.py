@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,8 +68,9 @@ def _template_for(kind: str, settings: Settings, override: Path | None) -> Path:
 
 def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, proposal_kind: str, settings: Settings,
                     state: State, now: dt.datetime, template: Path | None = None,
-                    create: bool = True) -> ProposalRun:
-    """Write ``blocks`` into every proposal in ``folder``; make one from the template if there is none."""
+                    create: bool = True, fields: Mapping[str, str] | None = None) -> ProposalRun:
+    """Write ``blocks`` into every proposal in ``folder``; make one from the template if there is none.
+    ``fields`` fill the header's content controls that still show their placeholder."""
     actions: list[Action] = []
     problems: list[str] = []
     seen_proposal = False
@@ -79,7 +80,7 @@ def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, prop
         deferred = open_elsewhere(path)
         try:
             current = read_private_copy(path, max_bytes=settings.limits.max_file_bytes, follow_symlinks=False)
-            updated = write_section(current, blocks, limits=settings.limits)
+            updated = write_section(current, blocks, limits=settings.limits, fields=fields)
         except DocumentError as error:
             if error.code == NO_ANCHOR:
                 continue
@@ -107,7 +108,7 @@ def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, prop
             raise DocumentError("template-unreadable", f"het voorstelsjabloon kan niet gelezen worden ({error}).",
                                 path=template) from None
         try:
-            filled = write_section(base, blocks, limits=settings.limits)
+            filled = write_section(base, blocks, limits=settings.limits, fields=fields)
         except DocumentError as error:
             raise DocumentError(error.code, f"het voorstelsjabloon is niet bruikbaar: {error.message}",
                                 path=template) from None

@@ -2,10 +2,11 @@
 
 Two reminders per running project, counted back from the end of its participation
 (``documents.planning.reminder_dates``): three months before, "evalueer met externe partijen"; six weeks
-before, "vul de evaluatie in"; none before the participation starts (a short process gets one, at its end). A reminder is *due* from its date until ``GRACE`` (thirteen weeks, about
-three months) after the end of the participation, as long as the project is running (not evaluated) and
-that reminder was not sent before. After that window a reminder is stale: a project registered long
-after its end (or a service switched on for the first time) does not send mail about old news.
+before, "vul de evaluatie in"; none before the participation starts (a short process gets one, at its end).
+A reminder is *due* from its date until ``GRACE`` (thirteen weeks, about three months) after the end of the
+participation, as long as the project is running (not evaluated) and that reminder was not sent before.
+After that window a reminder is stale: a project registered long after its end (or a service switched on for
+the first time) does not send mail about old news.
 
 Each (project, kind) is mailed once. When the end date moves, the reminder already sent stays sent.
 Before sending, a process claims the reminder in the state (``claim``), so the daily run of the service

@@ -52,6 +52,7 @@ from toolbox_docs import ooxml
 from toolbox_docs.documents import docx_render
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Table
 from toolbox_docs.documents.docx_anchor import Element, Site, StyleIndex, W, find_site, put_in, take_out, w
+from toolbox_docs.documents.docx_fields import fill_fields
 from toolbox_docs.documents.docx_render import Context, clean_text
 from toolbox_docs.documents.docx_styles import drop_unused_lists, el, styles_root, writable_styles
 from toolbox_docs.errors import DocumentError
@@ -72,8 +73,10 @@ _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd
 
 
 def write_section(docx: bytes, blocks: Sequence[Block], *, limits: Limits,
-                  images: Mapping[str, bytes] = NO_IMAGES, anchor: str = "participatie") -> bytes:
-    """The proposal ``docx`` with ``blocks`` at its anchor, as a .docx (also when given a .dotx).
+                  images: Mapping[str, bytes] = NO_IMAGES, anchor: str = "participatie",
+                  fields: Mapping[str, str] | None = None) -> bytes:
+    """The proposal ``docx`` with ``blocks`` at its anchor, as a .docx (also when given a .dotx), and the
+    header ``fields`` (tag → text) filled where they still show their placeholder (``docx_fields.py``).
 
     Raises ``DocumentError`` for a file that cannot take the paragraph (see the module docstring for
     the codes) and ``ValueError`` for blocks the caller got wrong (an image without its picture).
@@ -90,6 +93,8 @@ def write_section(docx: bytes, blocks: Sequence[Block], *, limits: Limits,
         _fill(Context(document, styles, site, images), blocks)
         if site.control is not None:
             _settle_control(site.control)
+        if fields:
+            fill_fields(body, fields)
         return _verified(_save(document))
     except DocumentError:
         raise
