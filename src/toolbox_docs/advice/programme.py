@@ -316,7 +316,7 @@ def serves(method: Method, need: Need, frame: Frame) -> bool:
                 and method.depth in LEVEL_DEPTHS[need.level] if need.level else False)
     if kind is NeedKind.PREPARE:
         return (Role.PARTICIPATE in method.roles and method.depth in (Depth.DIALOGUE, Depth.COLLABORATE)
-                and any(lv in method.levels for lv in (Level.COPRODUCE, Level.CODECIDE)))
+                and any(lv in method.levels for lv in (Level.COPRODUCE, Level.CODECIDE)) and not method.personal)
     if kind is NeedKind.BROAD:
         return (_takes_part(method, frame) and method.depth is Depth.SOUND and method.group_max >= BROAD_FROM)
     if kind is NeedKind.DEEPEN:
