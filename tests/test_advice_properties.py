@@ -9,9 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake_factory import make_intake, party, shipped_data
+from intake_factory import make_intake, party, shipped_data, shipped_wording
 from toolbox_docs.advice import Advice, Route, advice_to_json, advise
-from toolbox_docs.advice.catalogue import Role
+from toolbox_docs.advice.catalogue import Depth, Role
+from toolbox_docs.documents.planning import Phase, planning
 from toolbox_docs.forms.records import Intake
 from toolbox_docs.forms.vocab import (
     InfluenceRoom,
@@ -20,12 +21,14 @@ from toolbox_docs.forms.vocab import (
     Magnitude,
     ParticipationKind,
     PolicyPhase,
+    RobRung,
     Scale,
 )
 from toolbox_docs.settings import DEFAULT_CATEGORIES, Settings
 
 SETTINGS = Settings()
 CATALOGUE, RULES, CHECKLIST = shipped_data()
+SAY = shipped_wording().plain
 CAP = {
     InfluenceRoom.NONE: Level.INFORM,
     InfluenceRoom.LIMITED: Level.CONSULT,
@@ -155,8 +158,11 @@ def test_euros_are_hours_times_tariff_plus_costs_and_totals_add_up(intake: Intak
 def test_informing_and_feedback_are_present_above_informeren(intake: Intake) -> None:
     advice = run(intake)
     roles = [CATALOGUE.get(m.id).roles for m in advice.methods]
-    assert any(Role.INFORM in r for r in roles)
-    if advice.route is not Route.LADDER or advice.level is not Level.INFORM:
+    if advice.route is Route.LADDER:
+        assert any(Role.INFORM in r for r in roles)
+    if advice.route is not Route.LADDER and advice.rung is not RobRung.LET_GO:
+        assert any(Role.FEEDBACK in r for r in roles)
+    elif advice.route is Route.LADDER and advice.level is not Level.INFORM:
         assert any(Role.FEEDBACK in r for r in roles)
     else:
         # Only informing: nothing is chosen to ask for input, and nothing needs feedback.
@@ -175,3 +181,53 @@ def test_advice_never_raises_and_is_deterministic(intake: Intake) -> None:
     assert advice.checklist and all(p.field_label for p in advice.checklist)
     assert all(w.complaints and w.field_label for w in advice.warnings)
     assert len(advice.stakeholders) == len(intake.stakeholders)
+
+
+@common
+@given(intakes())
+def test_every_sentence_of_the_advice_can_be_said(intake: Intake) -> None:
+    """Each phrase the advice holds renders to Dutch with the shipped sentences: no missing key or value."""
+    advice = run(intake)
+    phrases = [*advice.reasons, advice.tier_reason, advice.budget.summary, *advice.method_notes,
+               *(w.phrase for w in advice.warnings), *(s.approach for s in advice.stakeholders),
+               *(f.phrase for s in advice.stakeholders for f in s.flags),
+               *(p.reason for p in advice.checklist if p.reason is not None),
+               *(r for m in advice.methods for r in (*m.reasons, *m.purposes))]
+    for phrase in phrases:
+        text = SAY(phrase)
+        assert text.strip() and "{" not in text and "  " not in text, (phrase, text)
+
+
+@common
+@given(intakes())
+def test_the_level_gets_the_depth_it_needs_and_opposed_parties_a_personal_talk(intake: Intake) -> None:
+    advice = run(intake)
+    methods = [CATALOGUE.get(m.id) for m in advice.methods]
+    level = advice.level
+    if level is not None and level.rank >= Level.ADVISE.rank and not advice.uncovered:
+        deep = {Depth.DIALOGUE, Depth.COLLABORATE, Depth.DECIDE}
+        assert any(m.depth in deep and level in m.levels and not m.personal for m in methods)
+    key = [s for s in intake.stakeholders if s.influence >= RULES.high_from
+           and s.position.value in ("tegen", "onbekend") and s.name != intake.initiator]
+    participates = (level is not None and level is not Level.INFORM) or (
+        advice.rung is not None and advice.rung is not RobRung.LET_GO)
+    if key and participates and "partijen" not in " ".join(advice.uncovered):
+        assert any(m.personal for m in methods)
+
+
+@common
+@given(intakes())
+def test_the_planning_keeps_the_order_of_the_process(intake: Intake) -> None:
+    advice = run(intake)
+    steps = planning(intake, advice, RULES)
+    start, end, decision = intake.participation_start, intake.participation_end, intake.decision_date
+    for step in steps:
+        if step.phase is Phase.REMINDER:
+            assert start <= step.when <= end
+        if step.phase is Phase.FEEDBACK and decision is not None and step.what.key == "planning.terugkoppelen":
+            assert step.when > decision
+        if step.phase is Phase.ACTIVITIES and step.what.key in ("planning.activiteit", "planning.bijeenkomst"):
+            assert start <= step.when <= end
+        if step.until is not None:
+            assert step.until >= step.when
+    assert [s.when for s in steps] == sorted(s.when for s in steps)
