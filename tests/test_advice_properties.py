@@ -160,7 +160,9 @@ def test_informing_and_feedback_are_present_above_informeren(intake: Intake) -> 
     roles = [CATALOGUE.get(m.id).roles for m in advice.methods]
     if advice.route is Route.LADDER:
         assert any(Role.INFORM in r for r in roles)
-    if (advice.route is not Route.LADDER and advice.rung is not RobRung.LET_GO) or (advice.route is Route.LADDER and advice.level is not Level.INFORM):
+    participates = (advice.rung is not RobRung.LET_GO if advice.route is not Route.LADDER
+                    else advice.level is not Level.INFORM)
+    if participates:
         assert any(Role.FEEDBACK in r for r in roles)
     else:
         # Only informing: nothing is chosen to ask for input, and nothing needs feedback.
