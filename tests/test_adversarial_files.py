@@ -295,7 +295,7 @@ def _dates_as_in_excel(result: ProcessResult, path: Path) -> None:
     assert (record.participation_start, record.participation_end, record.decision_date) == (  # type: ignore[attr-defined]
         dt.date(2027, 2, 1), dt.date(2027, 5, 31), dt.date(2027, 7, 6)), "1904 dates read as Excel shows them"
     plan = docx_text(path.parent / PLAN)
-    assert "01-02-2027Start participatie" in plan and "6 juli 2027" in plan, "the plan shows Excel's dates"
+    assert "01-02-2027Start van de participatie" in plan and "6 juli 2027" in plan, "the plan shows Excel's dates"
 
 
 def _dutch_amount(result: ProcessResult, path: Path) -> None:

@@ -162,7 +162,7 @@ def test_evaluation_end_to_end(project: Project, tmp_path: Path, settings: Setti
     assert "Wat kwam er uit de participatie?" not in before
 
     planned = project.runtime.register.get(project.project_id)
-    assert planned is not None and "Ideeënmarkt" in planned.methods
+    assert planned is not None and {"Meedenkgroep", "Klankbordgroep"} & set(planned.methods)
 
     fill_evaluation(project)
     result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)

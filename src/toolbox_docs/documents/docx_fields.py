@@ -22,6 +22,7 @@ from copy import deepcopy
 from lxml import etree
 
 from toolbox_docs.documents.docx_anchor import Element, w
+from toolbox_docs.documents.docx_render import clean_text
 
 PLACEHOLDER_STYLES = {"Tekstvantijdelijkeaanduiding", "PlaceholderText"}
 
@@ -79,7 +80,7 @@ def fill_fields(body: Element, values: Mapping[str, str]) -> tuple[str, ...]:
     filled: list[str] = []
     for sdt in body.iter(w("sdt")):
         tag = _tag(sdt)
-        value = (values.get(tag) or "").strip()
+        value = clean_text(values.get(tag) or "").strip()
         props, content = sdt.find(w("sdtPr")), sdt.find(w("sdtContent"))
         if not value or props is None or content is None:
             continue
