@@ -71,6 +71,11 @@ TAKING_PART = {NeedKind.LEVEL, NeedKind.PREPARE, NeedKind.BROAD, NeedKind.DEEPEN
                NeedKind.ASK,
                NeedKind.SURROUNDINGS, NeedKind.CHALLENGE, NeedKind.TARGET_GROUP, NeedKind.PARTIES,
                NeedKind.MENTIONED}
+# The order of the process, for listing the methods: informing, taking part, reaching, feedback.
+PROCESS_ORDER = (NeedKind.INFORM, NeedKind.SECOND_CHANNEL, NeedKind.CHALLENGE, NeedKind.RUNG, NeedKind.ASK,
+                 NeedKind.SURROUNDINGS, NeedKind.PARTIES, NeedKind.LEVEL, NeedKind.PREPARE, NeedKind.BROAD,
+                 NeedKind.OUTREACH, NeedKind.DEEPEN, NeedKind.TARGET_GROUP, NeedKind.MENTIONED, NeedKind.CATEGORY,
+                 NeedKind.FEEDBACK, NeedKind.FEEDBACK_MEETING)
 # The depth a level needs from its main method.
 LEVEL_DEPTHS: dict[Level, frozenset[Depth]] = {
     Level.CONSULT: frozenset({Depth.SOUND, Depth.DIALOGUE, Depth.COLLABORATE}),
