@@ -7,7 +7,7 @@ from typing import Any
 
 from toolbox_docs.advice.model import Advice, Quadrant, StakeholderAnalysis
 from toolbox_docs.documents.planning import planning
-from toolbox_docs.evaluation import actual, verdict
+from toolbox_docs.evaluation import Comparison, verdict
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.vocab import InfluenceRoom, Level
@@ -80,12 +80,17 @@ def plan_context(intake: Intake, advice: Advice, *, organisation: str, form_warn
     }
 
 
-def report_context(evaluation: Evaluation, *, organisation: str) -> dict[str, Any]:
+def report_context(evaluation: Evaluation, *, organisation: str, comparison: Comparison) -> dict[str, Any]:
+    """``comparison``: planned against actual on one basis (``evaluation.compare``)."""
     judged = verdict(evaluation)
     return {
         "evaluation": evaluation,
         "organisation": organisation,
         "verdict": judged.value,
         "verdict_reason": judged.reason,
-        "actual": actual(evaluation),
+        "planned": comparison.planned,
+        "actual": comparison.actual,
+        "hourly_rate": comparison.hourly_rate,
+        "planned_methods": comparison.planned_methods,
+        "used_methods": comparison.used_methods,
     }
