@@ -36,7 +36,8 @@ RUNNING_PROJECT = Project(
 )
 FINISHED_PROJECT = dataclasses.replace(
     RUNNING_PROJECT, project_id="P-2026-bbbbbb", status=FINISHED, name="Groenplan Meezenbroek",
-    actual_level="adviseren", actual_euros="1366.88", actual_external_euros="1100", actual_hours="30.5", participants=95, verdict="voldoende",
+    actual_level="adviseren", actual_euros="1366.88", actual_external_euros="1100", actual_hours="30.5",
+    participants=95, verdict="voldoende",
     support="groot", lessons="Begin vroeg.\nNodig ook de school uit.", evaluated_on="2027-06-14",
 )
 
