@@ -93,18 +93,18 @@ def _ring_offsets(count: int, spacing: float) -> list[tuple[float, float]]:
 
 def _spread(parties: Sequence[Party], *, points_per_unit: tuple[float, float]) -> list[tuple[float, float]]:
     """Where each party's marker goes, in data units: its grid point, or a place in the rings around it.
-    Rings that would reach into the next grid point's room are drawn closer (markers then overlap)."""
+    Rings that would reach past halfway to the next grid point are drawn closer (markers then overlap)."""
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for index, party in enumerate(parties):
         groups[(party.interest, party.influence)].append(index)
     places: list[tuple[float, float]] = [(0.0, 0.0)] * len(parties)
-    room = 0.5 * min(points_per_unit)  # points from a grid point to halfway to the next one
     for (x, y), members in groups.items():
         offsets = _ring_offsets(len(members), SPACING_PT)
-        reach = max(math.hypot(dx, dy) for dx, dy in offsets)
-        shrink = min(1.0, room / reach) if reach else 1.0
+        # Each direction on its own: a crowd may use the width it has even where the height is short.
+        scale = [min(1.0, 0.5 * per_unit / reach) if (reach := max(abs(o[axis]) for o in offsets)) else 1.0
+                 for axis, per_unit in enumerate(points_per_unit)]
         for (dx, dy), index in zip(offsets, members, strict=True):
-            places[index] = (x + dx * shrink / points_per_unit[0], y + dy * shrink / points_per_unit[1])
+            places[index] = (x + dx * scale[0] / points_per_unit[0], y + dy * scale[1] / points_per_unit[1])
     return places
 
 
