@@ -230,7 +230,8 @@ def styles_xml() -> str:
               f"{margins}</w:tblPr>", default=True, priority=99, hidden=True),
         style("numbering", "Geenlijst", "No List", default=True, priority=99, hidden=True),
         *(heading_style(level) for level in (1, 2, 3, 4)),
-        style("paragraph", "Titel", "Title", '<w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:b/><w:bCs/>'
+        style("paragraph", "Titel", "Title", '<w:pPr><w:keepNext/><w:spacing w:after="240"/><w:outlineLvl w:val="0"/>'
+              '</w:pPr><w:rPr><w:b/><w:bCs/>'
               '<w:color w:val="1F3864"/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr>', based_on="Standaard",
               next_style="Standaard", priority=10, quick=True),
         style("paragraph", "Lijstalinea", "List Paragraph",

@@ -33,7 +33,7 @@ from conftest import need
 from toolbox_docs import ooxml
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
 from toolbox_docs.documents.docx_render import column_widths
-from toolbox_docs.documents.docx_styles import TableText
+from toolbox_docs.documents.docx_styles import TableText, longest_word_em
 from toolbox_docs.documents.docx_writer import build_document, write_section
 from toolbox_docs.errors import DocumentError
 from toolbox_docs.settings import Limits
@@ -575,6 +575,14 @@ def twips_per_em(data: bytes) -> int:
     return 10 * int(styles.find(f"{qn('w:docDefaults')}//{qn('w:sz')}").get(qn("w:val")))
 
 
+def table_em(table: etree._Element, data: bytes) -> int:
+    """The font size in twips a table's text is set at: its runs' own size (a table too wide for its
+    words is set smaller, never under 8 pt), else the document's."""
+    sizes = {int(sz.get(qn("w:val"))) for sz in table.iter(qn("w:sz"))}
+    assert len(sizes) <= 1 and all(size >= 16 for size in sizes), sizes
+    return 10 * sizes.pop() if sizes else twips_per_em(data)
+
+
 def column_widths_of(table: etree._Element) -> list[int]:
     """The grid's column widths, after checking that every cell says the same and the layout is fixed."""
     grid = [int(c.get(qn("w:w"))) for c in table.iter(qn("w:gridCol"))]
@@ -594,7 +602,7 @@ def test_numeric_columns_fit_their_longest_amount_and_the_table_fills_the_text_w
     table = first_table(result)
     widths = column_widths_of(table)
     assert sum(widths) == text_width(result)
-    em, margins = twips_per_em(result), 2 * 108  # cell margins of plan-basis's "Normal Table"
+    em, margins = table_em(table, result), 2 * 108  # cell margins of plan-basis's "Normal Table"
     rows = [amounts.header, *amounts.rows]
     for column in (2, 3, 4, 5):
         longest = max(len(row[column]) for row in amounts.rows)
@@ -606,6 +614,40 @@ def test_numeric_columns_fit_their_longest_amount_and_the_table_fills_the_text_w
         for index, cell in enumerate(cells.findall(qn("w:tc"))):
             no_wrap = cell.find(f"{qn('w:tcPr')}/{qn('w:noWrap')}") is not None
             assert no_wrap == (amounts.numeric[index] and row is not amounts.header), (row, index)
+
+
+# Fifty parties with long Dutch names, as the plan's stakeholder table shows them.
+LONG_NAMES = ("Huurdersbelangenvereniging", "Stichting Monitoringsprogramma Biodiversiteit",
+              "Ondernemersvereniging Binnenstad", "Terugkoppelingsbijeenkomst")
+PARTIES = Table(
+    ("Nr.", "Partij", "Categorie", "Invloed", "Belang", "Standpunt", "Aanpak"),
+    tuple((str(n), f"{LONG_NAMES[n % 4]} {n}", "maatschappelijke organisaties", "4", "5", "onbekend",
+           "informeren en betrekken") for n in range(1, 51)),
+    numeric=(True, False, False, True, True, False, False))
+
+
+def test_a_table_too_wide_for_its_words_is_set_smaller_so_no_word_breaks() -> None:
+    result = build_document([PARTIES], limits=LIMITS, title="Betrokkenen")
+    table = first_table(result)
+    em, default = table_em(table, result), twips_per_em(result)
+    assert 160 <= em < default  # smaller than the text, never under 8 pt
+    widths = column_widths_of(table)
+    rows = [PARTIES.header, *PARTIES.rows]
+    for index, width in enumerate(widths):
+        word = max(longest_word_em(row[index], bold=n == 0) for n, row in enumerate(rows))
+        assert width >= word * em + 2 * 108, (index, widths)
+
+
+def test_rows_never_split_the_header_repeats_and_the_last_row_is_never_alone() -> None:
+    def kept(row: etree._Element) -> bool:
+        return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in row.iter(qn("w:p")))
+
+    long = first_table(build_document([PARTIES], limits=LIMITS, title="Betrokkenen")).findall(qn("w:tr"))
+    assert all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in long)
+    assert long[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert [kept(row) for row in long] == [True] + [False] * 48 + [True, False]
+    short = first_table(build_document([CHECKLIST], limits=LIMITS, title="Checklist")).findall(qn("w:tr"))
+    assert [kept(row) for row in short] == [True] * (len(short) - 1) + [False]  # kept on one page
 
 
 def test_a_short_answer_column_is_narrow_and_the_text_columns_share_the_rest() -> None:
@@ -803,6 +845,9 @@ def test_build_document_starts_from_plan_basis_with_title_headings_and_dutch() -
                             title="Participatieplan Voorbeeldplein")
     styles = paragraph_styles(result)
     assert styles["Participatieplan Voorbeeldplein"] == "Title"
+    # the title is the top heading (outline level 1) for Word's navigation and a tagged PDF
+    title = next(body_of(result).iter(qn("w:p")))
+    assert title.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val")) == "0"
     assert styles["Aanleiding"] == "heading 1" and styles["Werkvormen"] == "heading 1"
     assert texts(result)[:3] == ["Participatieplan Voorbeeldplein", "Aanleiding", "Tekst."]
     lang = part_xml(result, "word/styles.xml").find(f".//{qn('w:rPrDefault')}//{qn('w:lang')}")
@@ -856,13 +901,15 @@ def test_default_template_structure(name: str) -> None:
     if name == "raadsvoorstel.docx":
         assert headings[-1] == "Raadsbesluit"
     controls = list(body_of(data).iter(qn("w:sdt")))
-    assert len(controls) == 1
-    sdt_pr, sdt_content = controls[0]
+    tags = [c.find(f"{qn('w:sdtPr')}/{qn('w:tag')}").get(qn("w:val")) for c in controls]
+    assert tags == ["onderwerp", "datum", "portefeuillehouder", "steller", "participatie"]
+    for control in controls[:4]:  # the header fields: plain text, showing their placeholder
+        sdt_pr = control.find(qn("w:sdtPr"))
+        assert [etree.QName(c).localname for c in sdt_pr] == ["alias", "tag", "id", "showingPlcHdr", "text"]
+    sdt_pr, sdt_content = controls[-1]
     assert (sdt_pr.tag, sdt_content.tag) == (qn("w:sdtPr"), qn("w:sdtContent"))
     assert [etree.QName(c).localname for c in sdt_pr] == ["alias", "tag", "id", "lock", "showingPlcHdr"]
-    assert sdt_pr.find(qn("w:tag")).get(qn("w:val")) == "participatie"
-    assert control_texts(data) == ["De participatieparagraaf wordt automatisch ingevuld door de "
-                                   "participatietoolbox."]
+    assert control_texts(data)[-1] == "De participatieparagraaf wordt automatisch ingevuld door de participatietoolbox."
     assert story_texts(data) == ["Gemeente Heerlen", "Pagina 1 van 1"]
     footer = part_xml(data, "word/footer1.xml")
     assert [i.text for i in footer.iter(qn("w:instrText"))] == [" PAGE ", " NUMPAGES "]

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from toolbox_docs import register_xlsx
 from toolbox_docs.cli import main
+from toolbox_docs.formatting import euro, hours, number
 from toolbox_docs.forms.check import check_workbook
 from toolbox_docs.forms.schema import CRITERION_KEYS
 from toolbox_docs.forms.xlsx_fill import fill_workbook
@@ -175,21 +176,29 @@ def test_evaluation_end_to_end(project: Project, tmp_path: Path, settings: Setti
     assert "Oordeel: voldoende" in text
     assert "Eén criterium is onvoldoende, maar daar staat 8× 'goed' tegenover." in text
     assert LESSONS in text and OUTCOME in text
+    # planned and actual on one basis: hours × the plan's rate + external, and external next to external
+    rate = planned.recorded().hourly_rate
+    assert rate == settings.hourly_rate
     planned_vs_actual = next(t for t in docx_tables(report) if t[0] == ["Onderdeel", "Gepland", "Werkelijk"])
     rows = {row[0]: row[1:] for row in planned_vs_actual[1:]}
-    assert rows["Niveau"] == ["adviseren", "adviseren"]
-    assert rows["Werkvormen"] == ["; ".join(planned.methods),
-                                  "Wijkwandeling, Terugkoppelingsbijeenkomst en Ontwerpatelier"]
-    assert rows["Deelnemers"][1] == "95"
-    assert rows["Uren"][1] == "40,5"
-    assert rows["Kosten"][1] == "€\u00a01.250,00"
-    assert rows["Kosten"][0].startswith("€")  # the planned euros came through the pre-filled workbook
+    labour = f"Interne kosten (uren × {euro(rate)})"
+    assert rows["Deelnemers"] == [number(planned.planned_participants), "95"]
+    assert rows["Interne uren"] == [hours(Decimal(planned.planned_hours)), "40,5"]
+    assert rows[labour] == [euro(Decimal(planned.planned_hours) * rate), euro(Decimal("40.5") * rate)]
+    assert rows["Externe kosten"] == [euro(Decimal(planned.planned_external_euros)), "€\u00a01.250,00"]
+    assert rows["Totale kosten"] == [euro(Decimal(planned.planned_euros)), euro(Decimal("40.5") * rate + 1250)]
+    assert "Niveau van participatie: gepland adviseren, bereikt adviseren." in text
+    used = next(t for t in docx_tables(report) if t[0][0] == "Werkvorm")
+    assert [row[:2] for row in used[1:]] == [["Wijkwandeling", "nee"], ["Terugkoppelingsbijeenkomst", "ja"],
+                                             ["Ontwerpatelier", "nee"]]
+    assert "Gepland, maar niet gebruikt: Koffiekar en straatgesprekken en Ideeënmarkt." in text
 
     # the register: moved to 'afgerond' in the state and in the workbook at the root
     registered = project.runtime.register.get(project.project_id)
     assert registered is not None and registered.status == FINISHED
     assert (registered.verdict, registered.participants, registered.lessons) == ("voldoende", 95, LESSONS)
-    assert (Decimal(registered.actual_hours), Decimal(registered.actual_euros)) == (Decimal("40.5"), 1250)
+    assert (Decimal(registered.actual_hours), Decimal(registered.actual_external_euros)) == (Decimal("40.5"), 1250)
+    assert Decimal(registered.actual_euros) == Decimal("40.5") * rate + 1250
     assert sheet_names(register_file) == {"Lopend": [], "Afgerond": ["Groenplan Meezenbroek"]}
 
     # the proposal awaits its decision: the paragraph now says what came out, the old one is kept

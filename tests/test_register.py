@@ -78,6 +78,14 @@ def test_intake_creates_a_running_project_with_the_seed_columns(runtime: Runtime
                                                                       "plein, groen, verlichting")
     assert project.kind == "burgerparticipatie" and project.level and project.methods
     assert Decimal(project.planned_euros) > 0
+    # the intake's own budget, apart from what the plan costs; the plan's figures on one basis
+    intake = make_intake(project_name="Herinrichting Pancratiusplein")
+    advice = runtime.advise(intake)
+    assert (project.budget_euros, project.budget_hours) == (str(intake.budget_euros), str(intake.budget_hours))
+    assert project.planned_external_euros == str(advice.totals.external_euros)
+    assert Decimal(project.planned_euros) == (Decimal(project.planned_hours) * Decimal(project.hourly_rate)
+                                              + Decimal(project.planned_external_euros))
+    assert project.planned_participants == sum(m.participants for m in advice.methods) > 0
     assert (project.start, project.end, project.decision) == ("2026-03-02", "2026-05-29", "2026-07-07")
     assert runtime.register.all() == [project]
 
@@ -91,8 +99,10 @@ def test_reprocessing_keeps_the_id_and_a_finished_project_keeps_its_evaluation(r
     evaluation = make_evaluation(first.project_id)
     done = runtime.register.complete(evaluation, verdict(evaluation), now=NOW)
     assert done is not None and done.status == FINISHED
-    assert (done.actual_level, done.participants, done.actual_hours, done.actual_euros) == (
-        "raadplegen", 160, "22.5", "800")
+    assert (done.actual_level, done.participants, done.actual_hours, done.actual_external_euros) == (
+        "raadplegen", 160, "22.5", "800.00")
+    # on the plan's basis: the hours at the plan's rate, plus the external costs
+    assert Decimal(done.actual_euros) == Decimal("22.5") * Decimal(first.hourly_rate) + 800
     assert (done.verdict, done.support, done.evaluated_on) == ("voldoende", "beperkt", "2026-02-01")
 
     after = add(runtime, tmp_path, "Plein", keywords="plein, bomen")
@@ -204,6 +214,22 @@ def test_a_version_2_database_is_upgraded_and_keeps_its_data(tmp_path: Path, set
     finally:
         state.close()
     assert State(location).schema_version == 3  # opening again changes nothing
+
+
+def test_a_project_finished_before_costs_were_on_one_basis_keeps_its_external_amount(runtime: Runtime) -> None:
+    """Older records kept the external costs alone as ``actual_euros``: they are read as external costs,
+    and the total on the plan's basis is left unknown rather than shown as if it were comparable."""
+    data = json.dumps({"name": "Oud project", "contact": "Piet", "email": "p@example.org", "phone": "",
+                       "area": "Hoensbroek", "policy_field": "Wonen", "keywords": "", "kind": "burgerparticipatie",
+                       "level": "raadplegen", "methods": ["Enquête"], "planned_euros": "1000", "planned_hours": "4",
+                       "start": "2025-01-01", "end": "2025-03-01", "decision": "", "actual_euros": "250",
+                       "actual_hours": "3"})
+    runtime.state.execute("INSERT INTO projects(project_id, intake_path, root, status, data, updated_at) VALUES "
+                          "('P-2025-abcdef', '/share/Projecten/Oud/intake.xlsx', '', 'afgerond', ?, "
+                          "'2025-04-01T09:00:00')", (data,))
+    [project] = runtime.register.all()
+    assert (project.actual_external_euros, project.actual_euros, project.actual_hours) == ("250", "", "3")
+    assert project.recorded().hourly_rate is None
 
 
 # --- the commands ----------------------------------------------------------------------------------

@@ -31,11 +31,13 @@ RUNNING_PROJECT = Project(
     name=FORMULA, contact="+31 45 000 0000", email="a@example.org", phone="-", area="@Hoensbroek",
     policy_field="Wonen", keywords="=1+1, plein", kind="burgerparticipatie", level="raadplegen",
     methods=("Enquête", "Informatieavond"), planned_euros="1250.50", planned_hours="24", start="2027-02-01",
-    end="2027-05-31", decision="2027-07-06",
+    end="2027-05-31", decision="2027-07-06", budget_euros="12500", budget_hours="160",
+    planned_external_euros="1040.50", planned_participants=80, hourly_rate="8.75",
 )
 FINISHED_PROJECT = dataclasses.replace(
     RUNNING_PROJECT, project_id="P-2026-bbbbbb", status=FINISHED, name="Groenplan Meezenbroek",
-    actual_level="adviseren", actual_euros="1100", actual_hours="30.5", participants=95, verdict="voldoende",
+    actual_level="adviseren", actual_euros="1366.88", actual_external_euros="1100", actual_hours="30.5",
+    participants=95, verdict="voldoende",
     support="groot", lessons="Begin vroeg.\nNodig ook de school uit.", evaluated_on="2027-06-14",
 )
 
@@ -64,11 +66,23 @@ def test_two_sheets_filters_frozen_header_protected_and_typed_values() -> None:
     assert running.protection.sheet and not running.protection.autoFilter  # filtering stays possible
     row = {h: c.value for h, c in zip(headers, running[2], strict=True)}
     assert row["Project"] == FORMULA and row["Projectnummer"] == "P-2027-aaaaaa"
-    assert row["Budget gepland (€)"] == 1250.5
+    # the intake's budget apart from the plan's costs; hours as hours, amounts as money
+    assert (row["Budget intake (€)"], row["Extern gepland (€)"], row["Kosten gepland (€)"]) == (12500, 1040.5, 1250.5)
+    assert (row["Uren beschikbaar"], row["Uren gepland"]) == (160, 24)
+    formats = {h: c.number_format for h, c in zip(headers, running[2], strict=True)}
+    assert formats["Budget intake (€)"] == formats["Kosten gepland (€)"] == '"€" #,##0.00'
+    assert formats["Uren beschikbaar"] == formats["Uren gepland"] == "#,##0"  # "160", never "160,"
     assert row["Einde participatie"] == dt.datetime(2027, 5, 31)
     finished_headers = [c.value for c in finished[1]]
     done = {h: c.value for h, c in zip(finished_headers, finished[2], strict=True)}
     assert (done["Oordeel"], done["Deelnemers"]) == ("voldoende", 95)
+    # planned next to actual, on one basis, and external next to external
+    assert (done["Kosten gepland (€)"], done["Kosten werkelijk (€)"]) == (1250.5, 1366.88)
+    assert (done["Extern gepland (€)"], done["Extern werkelijk (€)"]) == (1040.5, 1100)
+    assert (done["Uren gepland"], done["Uren werkelijk"]) == (24, 30.5)
+    assert finished.cell(2, finished_headers.index("Uren werkelijk") + 1).number_format == "#,##0.0#"
+    assert finished_headers.index("Kosten werkelijk (€)") == finished_headers.index("Kosten gepland (€)") + 1
+    assert finished_headers.index("Extern werkelijk (€)") == finished_headers.index("Extern gepland (€)") + 1
     assert done["Lessen"] == "Begin vroeg.\nNodig ook de school uit."
     assert running.max_row == finished.max_row == 2  # each project on its own sheet only
 

@@ -36,7 +36,7 @@ from toolbox_docs.documents.context import paragraph_context, plan_context, repo
 from toolbox_docs.documents.docx_writer import build_document
 from toolbox_docs.documents.wording import Wording
 from toolbox_docs.errors import DocumentError, SettingsError, ToolboxError, WorkbookError
-from toolbox_docs.evaluation import verdict
+from toolbox_docs.evaluation import Recorded, compare, verdict
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.formatting import date_long
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, Check, check_with_settings, refusal
@@ -377,12 +377,15 @@ def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime,
     evaluation = cast(Evaluation, check.record)
     settings = runtime.settings
     judged = verdict(evaluation)
-    blocks = runtime.wording.render("evaluatieverslag.html.j2",
-                                    report_context(evaluation, organisation=settings.organisation))
+    registered = runtime.register.get(evaluation.project_id)
+    comparison = compare(evaluation, recorded=registered.recorded() if registered else Recorded(),
+                         hourly_rate=settings.hourly_rate)
+    blocks = runtime.wording.render("evaluatieverslag.html.j2", report_context(
+        evaluation, organisation=settings.organisation, comparison=comparison))
     report = build_document(blocks, limits=settings.limits, title=f"Evaluatie participatie {evaluation.project_name}")
     actions = [publish(report_path(path, out_dir), report, state=runtime.state, source=path, now=now)]
     problems = list(p for p in check.problems if not p.is_error)
-    project = runtime.register.complete(evaluation, judged, now=now)
+    project = runtime.register.complete(evaluation, judged, now=now, hourly_rate=settings.hourly_rate)
     if project is None:
         problems.append(Problem("unknown-project", "waarschuwing",
                                 f"Projectnummer '{evaluation.project_id}' staat niet in het projectenregister; het "

@@ -3,7 +3,12 @@
 A project is created when its intake is first processed and keyed on the intake's path; its id goes
 into the pre-filled evaluation workbook, which links the evaluation back. The columns follow the seed
 (project, contactpersoon, e-mail, telefoon, gebied, beleidsveld, trefwoorden) plus kind, level, methods,
-budget planned and actual, status, dates, verdict and lessons.
+the intake's budget, planned and actual figures, status, dates, verdict and lessons.
+
+Planned and actual costs are on one basis: ``planned_euros`` and ``actual_euros`` are internal hours ×
+the plan's hourly rate plus external costs; ``planned_external_euros`` and ``actual_external_euros`` are
+the external costs alone. (Projects finished before the actual total was recorded keep their external
+amount as ``actual_external_euros`` and an empty ``actual_euros``.)
 """
 
 from __future__ import annotations
@@ -13,13 +18,13 @@ import json
 import secrets
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from toolbox_docs.advice.model import Advice
 from toolbox_docs.errors import StateError
-from toolbox_docs.evaluation import Verdict, actual
+from toolbox_docs.evaluation import Recorded, Verdict, compare
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.state import State, path_key
 
@@ -49,8 +54,14 @@ class Project:
     end: str
     decision: str
     proposal_kind: str = ""
+    budget_euros: str = ""
+    budget_hours: str = ""
+    planned_external_euros: str = ""
+    planned_participants: int | None = None
+    hourly_rate: str = ""
     actual_level: str = ""
     actual_euros: str = ""
+    actual_external_euros: str = ""
     actual_hours: str = ""
     participants: int = 0
     verdict: str = ""
@@ -66,6 +77,11 @@ class Project:
     @property
     def end_date(self) -> dt.date | None:
         return dt.date.fromisoformat(self.end) if self.end else None
+
+    def recorded(self) -> Recorded:
+        """What the register kept of the plan, for comparing it with the evaluation."""
+        return Recorded(participants=self.planned_participants,
+                        external_euros=_decimal(self.planned_external_euros), hourly_rate=_decimal(self.hourly_rate))
 
     def search_text(self) -> str:
         parts = (self.name, self.keywords, self.area, self.policy_field, " ".join(self.methods), self.lessons,
@@ -104,6 +120,9 @@ def _project(row: tuple[Any, ...]) -> Project:
     payload = json.loads(data)
     payload["methods"] = tuple(payload.get("methods", ()))
     known = {f for f in Project.__dataclass_fields__}
+    if "actual_external_euros" not in payload and payload.get("actual_euros"):
+        # Recorded before planned and actual were put on one basis: the amount was the external costs.
+        payload["actual_external_euros"], payload["actual_euros"] = payload["actual_euros"], ""
     values = {k: v for k, v in payload.items() if k in known}
     return Project(project_id=project_id, intake_path=intake_path, root=root, status=status,
                    updated_at=updated_at, **values)
@@ -111,6 +130,13 @@ def _project(row: tuple[Any, ...]) -> Project:
 
 def _decimal_text(value: Decimal | None) -> str:
     return "" if value is None else str(value)
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
 
 
 class Register:
@@ -183,6 +209,11 @@ class Register:
             end=intake.participation_end.isoformat(),
             decision=intake.decision_date.isoformat() if intake.decision_date else "",
             proposal_kind=intake.proposal_kind.value,
+            budget_euros=str(intake.budget_euros),
+            budget_hours=str(intake.budget_hours),
+            planned_external_euros=str(advice.totals.external_euros),
+            planned_participants=sum(m.participants for m in advice.methods),
+            hourly_rate=str(advice.hourly_rate),
             updated_at=now.isoformat(timespec="seconds"),
         )
         if existing is None:
@@ -192,19 +223,25 @@ class Register:
         self._save(base)
         return base
 
-    def complete(self, evaluation: Evaluation, judged: Verdict, *, now: dt.datetime) -> Project | None:
-        """Move the evaluated project to 'afgerond' with its figures, verdict and lessons."""
+    def complete(self, evaluation: Evaluation, judged: Verdict, *, now: dt.datetime,
+                 hourly_rate: Decimal | None = None) -> Project | None:
+        """Move the evaluated project to 'afgerond' with its figures, verdict and lessons. The actual costs
+        are costed at the plan's hourly rate, or ``hourly_rate`` (the settings') for a project recorded
+        without one; with neither, only the external costs are known."""
         project = self.get(evaluation.project_id)
         if project is None:
             return None
-        figures = actual(evaluation)
+        recorded = project.recorded()
+        rate = recorded.hourly_rate if recorded.hourly_rate is not None else hourly_rate
+        figures = compare(evaluation, recorded=recorded, hourly_rate=rate or Decimal(0)).actual
         done = replace(
             project,
             status=FINISHED,
             actual_level=evaluation.achieved_level,
-            actual_euros=_decimal_text(figures.euros),
+            actual_euros=_decimal_text(figures.euros) if rate is not None else "",
+            actual_external_euros=_decimal_text(figures.external_euros),
             actual_hours=_decimal_text(figures.hours),
-            participants=figures.participants,
+            participants=figures.participants or 0,
             verdict=judged.value,
             support=evaluation.support.value,
             lessons=evaluation.lessons,
@@ -229,6 +266,6 @@ class Register:
 
 
 _ID_ATTEMPTS = 50  # a fresh id is taken after a few draws, even with millions of projects
-_EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_hours", "participants", "verdict",
-                      "support", "lessons", "went_well", "could_be_better", "evaluation_keywords",
-                      "evaluated_on", "extra")
+_EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_external_euros", "actual_hours",
+                      "participants", "verdict", "support", "lessons", "went_well", "could_be_better",
+                      "evaluation_keywords", "evaluated_on", "extra")

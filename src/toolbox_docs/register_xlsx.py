@@ -1,6 +1,7 @@
 """``projectenregister.xlsx``: the register as a workbook on the share, rewritten after every change.
 
-Two sheets, 'Lopend' and 'Afgerond', with filters on and the header frozen; the sheets are protected
+Two sheets, 'Lopend' and 'Afgerond', with filters on and the header frozen, printing in landscape one
+page wide with the header row on every page; the sheets are protected
 (without password) because the file is regenerated: edits would be lost. Every text is written as a
 string cell, never a formula, and one that starts with = + - @ (or a tab or carriage return) also gets
 Excel's quote prefix, so that even retyping or copying it in Excel or LibreOffice keeps it text.
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from toolbox_docs.forms.xlsx_cells import put_text
+from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
 from toolbox_docs.fsio import WriteError, atomic_write
 from toolbox_docs.outputs import REGISTER_NAME
 from toolbox_docs.register import FINISHED, RUNNING, Project
@@ -32,36 +34,76 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolbox_docs.register")
 
-# (header, width, value of a project); the first seven are the seed's columns.
-_COMMON: list[tuple[str, int, Callable[[Project], Any]]] = [
-    ("Project", 34, lambda p: p.name),
-    ("Contactpersoon", 22, lambda p: p.contact),
-    ("E-mail", 28, lambda p: p.email),
-    ("Telefoon", 16, lambda p: p.phone),
-    ("Gebied", 18, lambda p: p.area),
-    ("Beleidsveld", 22, lambda p: p.policy_field),
-    ("Trefwoorden", 30, lambda p: ", ".join(x for x in (p.keywords, p.evaluation_keywords) if x)),
-    ("Soort", 20, lambda p: p.kind),
-    ("Niveau (advies)", 16, lambda p: p.level),
-    ("Werkvormen", 40, lambda p: "; ".join(p.methods)),
-    ("Budget gepland (€)", 16, lambda p: _money(p.planned_euros)),
-    ("Start participatie", 14, lambda p: _date(p.start)),
-    ("Einde participatie", 14, lambda p: _date(p.end)),
-    ("Besluit", 14, lambda p: _date(p.decision)),
-]
-_FINISHED: list[tuple[str, int, Callable[[Project], Any]]] = [
-    ("Bereikt niveau", 16, lambda p: p.actual_level),
-    ("Kosten werkelijk (€)", 16, lambda p: _money(p.actual_euros)),
-    ("Uren werkelijk", 12, lambda p: _money(p.actual_hours)),
-    ("Deelnemers", 12, lambda p: p.participants or None),
-    ("Oordeel", 14, lambda p: p.verdict),
-    ("Draagvlak", 12, lambda p: p.support),
-    ("Lessen", 60, lambda p: p.lessons),
-    ("Geëvalueerd op", 14, lambda p: _date(p.evaluated_on)),
-]
-_TAIL: list[tuple[str, int, Callable[[Project], Any]]] = [("Projectnummer", 16, lambda p: p.project_id)]
+MONEY_FORMAT = '"€" #,##0.00'
+# Hours: whole hours without a decimal separator ("160", not "160,"), others with one or two decimals.
+WHOLE_FORMAT = "#,##0"
+FRACTION_FORMAT = "#,##0.0#"
+DATE_FORMAT = "dd-mm-yyyy"
 
-def _money(text: str) -> Decimal | None:
+
+class Money(Decimal):
+    """An amount in euros (formatted as money); a plain ``Decimal`` is hours or a count."""
+
+
+# (header, width, value of a project); the first seven are the seed's columns. Widths are in characters
+# and kept small (headers wrap between words) so a sheet prints one page wide in landscape.
+Column = tuple[str, int, Callable[[Project], Any]]
+_SEED: list[Column] = [
+    ("Project", 24, lambda p: p.name),
+    ("Contactpersoon", 16, lambda p: p.contact),
+    ("E-mail", 24, lambda p: p.email),
+    ("Telefoon", 13, lambda p: p.phone),
+    ("Gebied", 13, lambda p: p.area),
+    ("Beleidsveld", 14, lambda p: p.policy_field),
+    ("Trefwoorden", 18, lambda p: ", ".join(x for x in (p.keywords, p.evaluation_keywords) if x)),
+]
+_KIND: list[Column] = [
+    ("Soort", 20, lambda p: p.kind),
+    ("Niveau (advies)", 13, lambda p: p.level),
+]
+_RUNNING: list[Column] = [
+    ("Werkvormen", 28, lambda p: "; ".join(p.methods)),
+    ("Budget intake (€)", 12, lambda p: _money(p.budget_euros)),
+    ("Extern gepland (€)", 12, lambda p: _money(p.planned_external_euros)),
+    ("Uren beschikbaar", 11, lambda p: _hours(p.budget_hours)),
+    ("Uren gepland", 9, lambda p: _hours(p.planned_hours)),
+    ("Kosten gepland (€)", 12, lambda p: _money(p.planned_euros)),
+    ("Start participatie", 11, lambda p: _date(p.start)),
+    ("Einde participatie", 11, lambda p: _date(p.end)),
+    ("Besluit", 11, lambda p: _date(p.decision)),
+]
+# A finished project: planned next to actual on the same basis (hours × the plan's rate + external),
+# external next to external; the lessons are what colleagues come for.
+_FINISHED: list[Column] = [
+    ("Bereikt niveau", 13, lambda p: p.actual_level),
+    ("Werkvormen", 28, lambda p: "; ".join(p.methods)),
+    ("Deelnemers", 11, lambda p: p.participants or None),
+    ("Uren gepland", 9, lambda p: _hours(p.planned_hours)),
+    ("Uren werkelijk", 9, lambda p: _hours(p.actual_hours)),
+    ("Extern gepland (€)", 12, lambda p: _money(p.planned_external_euros)),
+    ("Extern werkelijk (€)", 12, lambda p: _money(p.actual_external_euros)),
+    ("Kosten gepland (€)", 12, lambda p: _money(p.planned_euros)),
+    ("Kosten werkelijk (€)", 12, lambda p: _money(p.actual_euros)),
+    ("Oordeel", 12, lambda p: p.verdict),
+    ("Draagvlak", 10, lambda p: p.support),
+    ("Lessen", 40, lambda p: p.lessons),
+    ("Einde participatie", 11, lambda p: _date(p.end)),
+    ("Geëvalueerd op", 11, lambda p: _date(p.evaluated_on)),
+]
+_TAIL: list[Column] = [("Projectnummer", 15, lambda p: p.project_id)]
+RUNNING_COLUMNS = _SEED + _KIND + _RUNNING + _TAIL
+FINISHED_COLUMNS = _SEED + _KIND + _FINISHED + _TAIL
+TITLE = "Projectenregister participatie"
+
+
+def _money(text: str) -> Money | None:
+    try:
+        return Money(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+def _hours(text: str) -> Decimal | None:
     try:
         return Decimal(text) if text else None
     except InvalidOperation:
@@ -75,35 +117,60 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def _sheet(wb: Workbook, title: str, projects: Sequence[Project],
-           columns: list[tuple[str, int, Callable[[Project], Any]]]) -> None:
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, Money):
+        return MONEY_FORMAT
+    if isinstance(value, Decimal):
+        return WHOLE_FORMAT if value == value.to_integral_value() else FRACTION_FORMAT
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    return None
+
+
+# Arial (Liberation Sans in LibreOffice, with the same widths) at 10 pt: a digit as wide as Calibri 11's,
+# which column widths are counted in, and the same line breaks in Excel and LibreOffice.
+HEADER_FONT = Font(name="Arial", size=10, bold=True, color="FFFFFF")
+BODY_FONT = Font(name="Arial", size=10)
+BOLD = 0.9  # bold headers take a little more room: count their columns narrower
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+TEXT_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+VALUE_ALIGNMENT = Alignment(vertical="top")
+
+
+def _sheet(wb: Workbook, title: str, projects: Sequence[Project], columns: list[Column]) -> None:
     ws = wb.create_sheet(title)
     for index, (header, width, _) in enumerate(columns, start=1):
         cell = ws.cell(1, index, header)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = HEADER_FONT
         cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = HEADER_ALIGNMENT
         ws.column_dimensions[get_column_letter(index)].width = width
+    ws.row_dimensions[1].height = wrapped_height((header, width * BOLD) for header, width, _ in columns)
     for row, project in enumerate(projects, start=2):
-        for index, (_, _, value_of) in enumerate(columns, start=1):
+        texts: list[tuple[str, float]] = []
+        for index, (_, width, value_of) in enumerate(columns, start=1):
             value = value_of(project)
             if value is None or value == "":
                 continue
             cell = ws.cell(row, index)
+            cell.font = BODY_FONT
             if isinstance(value, str):
-                value = put_text(cell, value)  # never a formula, whatever it starts with
-                cell.alignment = Alignment(wrap_text=len(value) > 40, vertical="top")
+                texts.append((put_text(cell, value), width))  # never a formula, whatever it starts with
+                cell.alignment = TEXT_ALIGNMENT
             else:
-                cell.value = value
-                if isinstance(value, dt.date):
-                    cell.number_format = "dd-mm-yyyy"
-                elif isinstance(value, Decimal):
-                    cell.number_format = "#,##0.00"
+                cell.value = Decimal(value) if isinstance(value, Money) else value
+                cell.alignment = VALUE_ALIGNMENT
+                number_format = _number_format(value)
+                if number_format:
+                    cell.number_format = number_format
+        ws.row_dimensions[row].height = wrapped_height(texts)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(projects) + 1)}"
     ws.freeze_panes = "A2"
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
+    print_setup(ws, landscape=True, title_rows="1:1", header=TITLE)
 
 
 def register_workbook(projects: Sequence[Project]) -> bytes:
@@ -115,9 +182,10 @@ def register_workbook(projects: Sequence[Project]) -> bytes:
                      key=lambda p: (p.name.casefold(), p.project_id))
     finished = sorted((p for p in projects if p.status == FINISHED),
                       key=lambda p: (p.evaluated_on, p.name.casefold()), reverse=True)
-    _sheet(wb, "Lopend", running, _COMMON + _TAIL)
-    _sheet(wb, "Afgerond", finished, _COMMON + _FINISHED + _TAIL)
-    wb.properties.title = "Projectenregister participatie"
+    _sheet(wb, "Lopend", running, RUNNING_COLUMNS)
+    _sheet(wb, "Afgerond", finished, FINISHED_COLUMNS)
+    wb.properties.title = TITLE
+    wb.properties.language = "nl-NL"
     wb.properties.creator = "toolbox-docs"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -1,15 +1,21 @@
 """The stakeholder chart: influence × interest, each party a numbered marker coloured by standpunt.
 
-Rendered with matplotlib (Agg, no screen) to PNG bytes. Parties on the same grid point are spread in a
-small circle so none hides another; names stay legible with 20, 50 or more parties because the chart
-shows numbers and a numbered list of names sits beside it.
+Rendered with matplotlib (Agg, no screen) to PNG bytes, drawn at the size it is placed at in the
+documents (16 cm wide), so its font sizes are the printed sizes: every text at least 8 pt (``MIN_PT``),
+the lines that divide the quadrants at least 3:1 against white. Parties on the same grid point are
+packed in rings around it so none hides another; names stay legible with 20, 50 or more parties
+because the chart shows numbers and a numbered list of names sits below it. A name too long for its
+column of that list is shortened with "…" (the plan's table gives it whole), and a character the
+chart's font cannot draw (an emoji) is shown as "\ufffd", never as an empty box or a warning.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 import threading
+import unicodedata
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
@@ -21,11 +27,15 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ft2font import FT2Font
 from matplotlib.lines import Line2D
+from matplotlib.textpath import TextToPath
 
 # Colour and shape per standpunt: shape as well as colour, so the chart also reads in grey or for
 # people who do not see red and green apart. Colours are dark enough for white numbers on them.
@@ -36,12 +46,21 @@ POSITION_STYLE = {
     "onbekend": ("#8D6E00", "h", "onbekend"),
 }
 WIDTH_IN = 6.3  # the width it is placed at in the documents (16 cm), so font sizes are real sizes
-CHART_IN = 4.3
-LINE_IN = 0.17
-NAME_COLUMNS = 2
-NAME_CHARS = 46
+AXES_IN = 4.0  # the height of the plot itself
+CHART_IN = AXES_IN + 1.45  # with the title above and the ticks, the axis name and the legend below
+LINE_IN = 0.19  # one line of the list of names
+MAX_LISTED = 54  # more parties than this: the list below the chart refers to the table instead (the chart
+# with 18 lines of names is 23 cm high, which still fits an A4 page)
 DPI = 200
-MARKER_PT = math.sqrt(150)  # marker size in points (as scatter's s=150 points²)
+MIN_PT = 8.0  # the smallest text on the chart, printed
+MARKER_PT = 17.0  # marker size in points: room for a two-digit number at 8 pt bold
+SPACING_PT = MARKER_PT + 1.5  # between the centres of markers on one grid point
+DIVIDER = "#767676"  # the quadrant lines: 4.5:1 against white
+LABEL_GREY = "#616161"
+FONT = FontProperties(family="DejaVu Sans", size=MIN_PT)  # shipped with matplotlib: always there
+SUBSTITUTE = "\ufffd"  # shown for a character the font has no glyph for
+AXES = (0.10, 0.87)  # left and width of the axes, as fractions of the figure's width
+LIMITS = (0.3, 5.7)
 
 
 @dataclass(frozen=True)
@@ -52,20 +71,105 @@ class Party:
     position: str
 
 
-def _spread(parties: Sequence[Party]) -> list[tuple[float, float]]:
+def _ring_offsets(count: int, spacing: float) -> list[tuple[float, float]]:
+    """Offsets in points of ``count`` markers around one grid point: one alone in the middle; up to six
+    on a circle; more in rings of 6, 12, 18, ... around a middle one (the densest packing of coins)."""
+    if count == 1:
+        return [(0.0, 0.0)]
+    if count <= 6:
+        radius = spacing / (2 * math.sin(math.pi / count))
+        return [(radius * math.cos(2 * math.pi * k / count + math.pi / 2),
+                 radius * math.sin(2 * math.pi * k / count + math.pi / 2)) for k in range(count)]
+    offsets = [(0.0, 0.0)]
+    ring = 1
+    while len(offsets) < count:
+        take = min(6 * ring, count - len(offsets))
+        for k in range(take):
+            angle = 2 * math.pi * k / take + math.pi / 2
+            offsets.append((ring * spacing * math.cos(angle), ring * spacing * math.sin(angle)))
+        ring += 1
+    return offsets
+
+
+def _spread(parties: Sequence[Party], *, points_per_unit: tuple[float, float]) -> list[tuple[float, float]]:
+    """Where each party's marker goes, in data units: its grid point, or a place in the rings around it.
+    Rings that would reach past halfway to the next grid point are drawn closer (markers then overlap)."""
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for index, party in enumerate(parties):
         groups[(party.interest, party.influence)].append(index)
     places: list[tuple[float, float]] = [(0.0, 0.0)] * len(parties)
     for (x, y), members in groups.items():
-        if len(members) == 1:
-            places[members[0]] = (float(x), float(y))
-            continue
-        radius = min(0.38, 0.12 + 0.03 * len(members))
-        for k, index in enumerate(members):
-            angle = 2 * math.pi * k / len(members) + math.pi / 2
-            places[index] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+        offsets = _ring_offsets(len(members), SPACING_PT)
+        # Each direction on its own: a crowd may use the width it has even where the height is short.
+        scale = [min(1.0, 0.5 * per_unit / reach) if (reach := max(abs(o[axis]) for o in offsets)) else 1.0
+                 for axis, per_unit in enumerate(points_per_unit)]
+        for (dx, dy), index in zip(offsets, members, strict=True):
+            places[index] = (x + dx * scale[0] / points_per_unit[0], y + dy * scale[1] / points_per_unit[1])
     return places
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The code points the chart's font has a glyph for."""
+    font = FT2Font(font_manager.findfont(FONT, fallback_to_default=True))
+    return frozenset(font.get_charmap())
+
+
+_INVISIBLE = {"Cf", "Mn", "Me", "Sk"}  # joiners, variation selectors, skin tones, combining marks
+
+
+def drawable(text: str) -> str:
+    """``text`` with each character the font cannot draw shown as one substitute (an emoji with its
+    joiners and modifiers becomes one), control and formatting characters it cannot draw left out."""
+    glyphs = _drawable()
+    out: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if out and out[-1] == SUBSTITUTE and (category in _INVISIBLE or 0x1F3FB <= ord(char) <= 0x1F3FF):
+            continue  # a joiner, selector or modifier of the emoji just replaced: part of that one
+        if ord(char) in glyphs:
+            out.append(char)
+        elif category in _INVISIBLE or category.startswith("C"):
+            continue
+        elif not (out and out[-1] == SUBSTITUTE):
+            out.append(SUBSTITUTE)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _width_pt(text: str) -> float:
+    width, _, _ = TextToPath().get_text_width_height_descent(text, FONT, ismath=False)
+    return float(width)
+
+
+def name_columns(count: int) -> tuple[int, int]:
+    """Columns and rows of the list of names below the chart: two columns up to 24 parties, then three
+    (so the chart with its list fits an A4 page); beyond ``MAX_LISTED`` one line pointing to the table."""
+    if count == 0:
+        return 0, 0
+    if count > MAX_LISTED:
+        return 1, 1
+    columns = 2 if count <= 24 else 3
+    return columns, math.ceil(count / columns)
+
+
+def name_width_pt(columns: int) -> float:
+    """Room for one name in a list of ``columns`` columns, in points."""
+    return 0.92 / max(columns, 1) * WIDTH_IN * 72 - 8
+
+
+def fitted(text: str, width_pt: float) -> str:
+    """``text`` as it fits ``width_pt`` at the chart's name size: whole, or cut with "…"."""
+    if _width_pt(text) <= width_pt:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if _width_pt(text[:middle].rstrip() + "…") <= width_pt:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
 
 
 @dataclass
@@ -81,13 +185,13 @@ class _Frame:
 
 # Frames of the layouts drawn last (most recent at the end). A frame costs two pixel buffers of the
 # figure (about 11 MB for ten parties), so only a couple are kept.
-_FRAMES: OrderedDict[tuple[int, float, str], _Frame] = OrderedDict()
+_FRAMES: OrderedDict[tuple[int, int, float, str], _Frame] = OrderedDict()
 _KEEP_FRAMES = 2
 _LOCK = threading.Lock()
 
 
-def _frame(name_rows: int, threshold: float, title: str) -> _Frame:
-    key = (name_rows, threshold, title)
+def _frame(columns: int, name_rows: int, threshold: float, title: str) -> _Frame:
+    key = (columns, name_rows, threshold, title)
     frame = _FRAMES.get(key)
     if frame is not None:
         _FRAMES.move_to_end(key)
@@ -96,26 +200,26 @@ def _frame(name_rows: int, threshold: float, title: str) -> _Frame:
     height = CHART_IN + names_in
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
-    bottom = (names_in + 0.75) / height
-    axes = figure.add_axes((0.11, bottom, 0.62, (CHART_IN - 1.05) / height))
-    axes.set_xlim(0.4, 5.6)
-    axes.set_ylim(0.4, 5.6)
+    bottom = (names_in + 1.05) / height
+    axes = figure.add_axes((AXES[0], bottom, AXES[1], AXES_IN / height))
+    axes.set_xlim(*LIMITS)
+    axes.set_ylim(*LIMITS)
     axes.set_xticks(range(1, 6))
     axes.set_yticks(range(1, 6))
-    axes.tick_params(labelsize=8)
-    axes.set_xlabel("Belang (1 = klein, 5 = groot)", fontsize=8.5)
-    axes.set_ylabel("Invloed (1 = weinig, 5 = veel)", fontsize=8.5)
-    axes.set_title(title, fontsize=10)
-    axes.axhline(threshold, color="#BDBDBD", linewidth=1)
-    axes.axvline(threshold, color="#BDBDBD", linewidth=1)
-    low, high = (0.4 + threshold) / 2, (threshold + 5.6) / 2
-    for x, y, label in ((high, 5.45, "Nauw betrekken"), (low, 5.45, "Tevreden houden"),
-                        (high, 0.55, "Informeren en betrekken"), (low, 0.55, "Monitoren")):
-        axes.text(x, y, label, ha="center", va="center", fontsize=7, color="#616161", style="italic")
-    handles = [Line2D([], [], linestyle="", marker=m, markersize=7, color=c, label=t)
+    axes.tick_params(labelsize=9)
+    axes.set_xlabel("Belang (1 = klein, 5 = groot)", fontsize=9)
+    axes.set_ylabel("Invloed (1 = weinig, 5 = veel)", fontsize=9)
+    axes.set_title(drawable(title), fontsize=10)
+    axes.axhline(threshold, color=DIVIDER, linewidth=1)
+    axes.axvline(threshold, color=DIVIDER, linewidth=1)
+    low, high = (LIMITS[0] + threshold) / 2, (threshold + LIMITS[1]) / 2
+    for x, y, label in ((high, 5.55, "Nauw betrekken"), (low, 5.55, "Tevreden houden"),
+                        (high, 0.45, "Informeren en betrekken"), (low, 0.45, "Monitoren")):
+        axes.text(x, y, label, ha="center", va="center", fontsize=MIN_PT, color=LABEL_GREY, style="italic")
+    handles = [Line2D([], [], linestyle="", marker=m, markersize=8, color=c, label=t)
                for c, m, t in POSITION_STYLE.values()]
-    axes.legend(handles=handles, title="Standpunt", title_fontsize=8, fontsize=7.5, frameon=False,
-                loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    figure.legend(handles=handles, title="Standpunt", title_fontsize=9, fontsize=MIN_PT, frameon=False,
+                  ncol=len(handles), loc="lower center", bbox_to_anchor=(0.5, (names_in + 0.02) / height))
     canvas.draw()
     frame = _Frame(figure, canvas, axes, canvas.copy_from_bbox(figure.bbox))
     _FRAMES[key] = frame
@@ -134,11 +238,11 @@ def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title
     the same as drawing the whole figure. Nothing the parties add overlaps what the frame holds after
     them (the title above the axes, the legend beside them)."""
     count = len(parties)
-    name_rows = math.ceil(count / NAME_COLUMNS) if count else 0
+    columns, name_rows = name_columns(count)
     names_in = 0.3 + name_rows * LINE_IN
     height = CHART_IN + names_in
     with _LOCK:
-        frame = _frame(name_rows, threshold, title)
+        frame = _frame(columns, name_rows, threshold, title)
         figure, canvas, axes = frame.figure, frame.canvas, frame.axes
         markers: list[Artist] = []
         numbers: list[Artist] = []
@@ -148,24 +252,33 @@ def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title
             # One line of markers per standpunt (at most four artists, however many parties): markers
             # only overlap within a crowded grid point, where they are of one standpunt or spread apart.
             places: dict[str, list[tuple[float, float]]] = {}
-            for number, (party, (x, y)) in enumerate(zip(parties, _spread(parties), strict=True), start=1):
+            box = axes.get_position()
+            span = LIMITS[1] - LIMITS[0]
+            scale = (box.width * figure.get_figwidth() * 72 / span, box.height * figure.get_figheight() * 72 / span)
+            spread = _spread(parties, points_per_unit=scale)
+            for number, (party, (x, y)) in enumerate(zip(parties, spread, strict=True), start=1):
                 position = party.position if party.position in POSITION_STYLE else "onbekend"
                 places.setdefault(position, []).append((x, y))
-                numbers.append(axes.text(x, y, str(number), ha="center", va="center", fontsize=6, color="white",
-                                         fontweight="bold", zorder=4))
+                numbers.append(axes.text(x, y, str(number), ha="center", va="center", fontsize=MIN_PT,
+                                         color="white", fontweight="bold", zorder=4))
             for position, points in places.items():
                 colour, marker, _ = POSITION_STYLE[position]
                 xs, ys = zip(*points, strict=True)
                 markers.extend(axes.plot(xs, ys, linestyle="", marker=marker, markersize=MARKER_PT, color=colour,
                                          markeredgecolor="white", markeredgewidth=0.8, zorder=3))
-            names = [f"{n}. {p.name if len(p.name) <= NAME_CHARS else p.name[:NAME_CHARS - 1] + '…'}"
-                     for n, p in enumerate(parties, start=1)]
+            width = name_width_pt(columns)
+            if count > MAX_LISTED:
+                names = [f"De namen van de {count} partijen staan in de tabel onder de kaart."]
+            else:
+                names = [fitted(f"{n}. {drawable(' '.join(p.name.split()))}", width)
+                         for n, p in enumerate(parties, start=1)]
             top = (names_in - 0.15) / height
-            for column in range(NAME_COLUMNS):
+            for column in range(columns):
                 chunk = names[column * name_rows:(column + 1) * name_rows]
                 if chunk:
-                    names_text.append(figure.text(0.04 + column * 0.48, top, "\n".join(chunk), va="top",
-                                                  ha="left", fontsize=7, linespacing=1.45))
+                    left = 0.04 + column * 0.92 / columns
+                    names_text.append(figure.text(left, top, "\n".join(chunk), va="top", ha="left",
+                                                  fontproperties=FONT, linespacing=1.45))
             for artist in (*markers, *numbers):
                 axes.draw_artist(artist)
             for artist in names_text:

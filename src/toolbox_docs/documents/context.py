@@ -12,7 +12,7 @@ from toolbox_docs.advice.model import Advice, Quadrant, StakeholderAnalysis
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.advice.stakeholders import OPPONENT
 from toolbox_docs.documents.planning import Phase, Step, planning
-from toolbox_docs.evaluation import actual, verdict
+from toolbox_docs.evaluation import Comparison, verdict
 from toolbox_docs.formatting import LOCALE
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.validate import Problem
@@ -95,12 +95,17 @@ def plan_context(intake: Intake, advice: Advice, *, organisation: str, rules: Ru
     }
 
 
-def report_context(evaluation: Evaluation, *, organisation: str) -> dict[str, Any]:
+def report_context(evaluation: Evaluation, *, organisation: str, comparison: Comparison) -> dict[str, Any]:
+    """``comparison``: planned against actual on one basis (``evaluation.compare``)."""
     judged = verdict(evaluation)
     return {
         "evaluation": evaluation,
         "organisation": organisation,
         "verdict": judged.value,
         "verdict_reason": judged.reason,
-        "actual": actual(evaluation),
+        "planned": comparison.planned,
+        "actual": comparison.actual,
+        "hourly_rate": comparison.hourly_rate,
+        "planned_methods": comparison.planned_methods,
+        "used_methods": comparison.used_methods,
     }

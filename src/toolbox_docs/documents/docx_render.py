@@ -8,7 +8,14 @@ and a table without "Table Grid" gets explicit borders. Inside a paragraph (an i
 only the runs of a single paragraph are written.
 
 Tables have a fixed layout with column widths from their content (``column_widths``): numeric columns
-just wide enough for their longest value, text columns sharing the rest of the text width at the site.
+just wide enough for their longest value, text columns at least as wide as their longest word and
+sharing the rest of the text width at the site. A table whose longest words do not fit side by side at
+the document's text size is set smaller, a half point at a time down to 8 pt, so no word breaks inside
+(``table_size``). Rows never split across a page; the header row repeats and stays with the first row,
+the last row is never left alone, and a short table (up to ``KEEP_WHOLE`` rows) stays on one page.
+
+The title of a generated document is its "Title" paragraph with outline level 1, so it is the top
+heading in Word's navigation and in a tagged PDF (LibreOffice tags it H1).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from docx.shared import Cm
@@ -43,6 +50,8 @@ from toolbox_docs.documents.docx_styles import (
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
+MIN_TABLE_SIZE = 16  # half points: tables are never set smaller than 8 pt
+KEEP_WHOLE = 8  # rows (header included) of a table that is kept on one page
 _INVALID_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PIECES = re.compile(r"(\n|\t)")
 
@@ -90,9 +99,10 @@ def render(context: Context, blocks: Sequence[Block]) -> list[Element]:
 
 
 def title(context: Context, text: str) -> Element:
-    """The title of a generated document: the "Title" style, else a first-level heading."""
+    """The title of a generated document: the "Title" style, else a first-level heading; always at
+    outline level 1 and kept with what follows, so it is a heading to Word, PDF and screen readers."""
     style = context.styles.find("paragraph", "title") or _heading_style(context, 1)
-    return _paragraph(_runs((Run(text),)), style=style)
+    return _paragraph(_runs((Run(text),)), style=style, keep_next=True, outline=0)
 
 
 def _render_block(context: Context, block: Block) -> list[Element]:
@@ -122,7 +132,8 @@ def _space_before(p: Element) -> None:
 
 
 def _paragraph(runs: Sequence[Element] = (), *, style: str | None = None, keep_next: bool = False,
-               num_id: str | None = None, align: str | None = None, compact: bool = False) -> Element:
+               num_id: str | None = None, align: str | None = None, compact: bool = False,
+               outline: int | None = None) -> Element:
     p = el("w:p")
     ppr = sub(p, "w:pPr")
     if style:
@@ -137,6 +148,8 @@ def _paragraph(runs: Sequence[Element] = (), *, style: str | None = None, keep_n
         sub(ppr, "w:spacing", before="40", after="40")
     if align:
         sub(ppr, "w:jc", val=align)
+    if outline is not None:
+        sub(ppr, "w:outlineLvl", val=str(outline))
     if not len(ppr):
         p.remove(ppr)
     p.extend(runs)
@@ -147,12 +160,17 @@ def _runs(runs: Sequence[Run], *, bold: bool = False) -> list[Element]:
     return [_run(run.text, bold=bold or run.bold, italic=run.italic) for run in runs if clean_text(run.text)]
 
 
-def _run(text: str, *, bold: bool = False, italic: bool = False, multiline: bool = True) -> Element:
+def _run(text: str, *, bold: bool = False, italic: bool = False, multiline: bool = True,
+         size: int | None = None) -> Element:
+    """A run; ``size`` in half points (None: the style's)."""
     r = el("w:r")
-    if bold or italic:
+    if bold or italic or size:
         rpr = sub(r, "w:rPr")
         for flag in (("w:b", "w:bCs") if bold else ()) + (("w:i", "w:iCs") if italic else ()):
             sub(rpr, flag)
+        if size:
+            sub(rpr, "w:sz", val=str(size))
+            sub(rpr, "w:szCs", val=str(size))
     for piece in _PIECES.split(clean_text(text)):
         if piece == "\n" and multiline:
             r.add_br()
@@ -207,16 +225,23 @@ def _table(context: Context, table: Table) -> list[Element]:
     grid_style = context.styles.find("table", "table grid")
     rows = [[*row, *([""] * (columns - len(row)))] for row in (table.header, *table.rows)]
     bold = [index == 0 or (table.total and index == len(rows) - 1) for index in range(len(rows))]
-    text = table_text(styles_root(context.document), grid_style)
-    widths = column_widths(rows, bold, numeric, available=_text_width(context, text.margins), text=text)
+    styled = table_text(styles_root(context.document), grid_style)
+    available = _text_width(context, styled.margins)
+    text = table_size(rows, bold, numeric, available=available, text=styled)
+    size = text.em // 10 if text.em != styled.em else None
+    widths = column_widths(rows, bold, numeric, available=available, text=text)
     tbl = el("w:tbl")
     tbl.append(_table_properties(grid_style, table.caption, sum(widths)))
     grid = sub(tbl, "w:tblGrid")
     for width in widths:
         sub(grid, "w:gridCol", w=str(width))
+    last = len(rows) - 1
     for index, cells in enumerate(rows):
-        tbl.append(_row(cells, widths, numeric, header=index == 0, bold=bold[index],
-                        compact=grid_style is None))
+        # Keep with the next row: the header (it stays with the first row), the row before the last (the
+        # last is never alone on a page), and every row of a short table (it stays on one page).
+        keep = index < last and (index == 0 or index == last - 1 or len(rows) <= KEEP_WHOLE)
+        tbl.append(_row(cells, widths, numeric, header=index == 0, bold=bold[index], compact=grid_style is None,
+                        keep_next=keep, size=size))
     caption = clean_text(table.caption)
     if not caption:
         return [tbl]
@@ -243,7 +268,7 @@ def _table_properties(grid_style: str | None, caption: str, width: int) -> Eleme
 
 
 def _row(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool], *, header: bool, bold: bool,
-         compact: bool) -> Element:
+         compact: bool, keep_next: bool, size: int | None) -> Element:
     tr = el("w:tr")
     tr_pr = sub(tr, "w:trPr")
     sub(tr_pr, "w:cantSplit")
@@ -257,12 +282,25 @@ def _row(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool], *
             sub(tc_pr, "w:shd", val="clear", color="auto", fill="D9D9D9")
         elif is_number:
             sub(tc_pr, "w:noWrap")  # a header may wrap between its words; an amount never
-        runs = [_run(text, bold=bold)] if clean_text(text) else []
-        tc.append(_paragraph(runs, align="right" if is_number else None, compact=compact))
+        runs = [_run(text, bold=bold, size=size)] if clean_text(text) else []
+        tc.append(_paragraph(runs, align="right" if is_number else None, compact=compact, keep_next=keep_next))
     return tr
 
 
 # --- column widths ----------------------------------------------------------------------------
+
+
+def table_size(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool], *,
+               available: int, text: TableText) -> TableText:
+    """The table's text at the styles' size, or the largest smaller size (by half points, not under
+    ``MIN_TABLE_SIZE``) at which every column's longest word or value fits side by side in ``available``."""
+    size = text.em // 10
+    while size > MIN_TABLE_SIZE:
+        if sum(_needs(rows, bold, numeric, text)[0]) <= available:
+            return text
+        size -= 1
+        text = replace(text, em=size * 10)
+    return text
 
 
 def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool], *,
@@ -275,6 +313,13 @@ def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: 
     after that goes to the text columns in proportion to their width. A table that cannot fit even so
     keeps its numeric columns whole where it can and shrinks the text columns (long words break).
     """
+    minimum, typical, longest = _needs(rows, bold, numeric, text)
+    return _share(available, [minimum, typical, longest], [not n for n in numeric])
+
+
+def _needs(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool], text: TableText
+           ) -> tuple[list[int], list[int], list[int]]:
+    """Per column, in twips: the minimum (longest word or value), the typical and the longest width."""
     em = text.em * text.font_factor
 
     def twips(ems: float) -> int:
@@ -296,7 +341,7 @@ def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: 
         minimum.append(twips(words))
         typical.append(twips(max(words, sum(lines) / len(lines) if lines else 0.0)))
         longest.append(twips(max([words, *lines])))
-    return _share(available, [minimum, typical, longest], [not n for n in numeric])
+    return minimum, typical, longest
 
 
 def _share(available: int, stages: list[list[int]], flexible: list[bool]) -> list[int]:

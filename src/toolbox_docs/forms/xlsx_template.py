@@ -3,7 +3,9 @@
 Each input field gets: a locked label, an open input cell with a workbook-level defined name equal to
 the field id, a dropdown or type check through data validation, and an input message with its help.
 The form's table is an Excel table with validated columns. A Dutch explanation sheet, a hidden sheet
-with the dropdown lists and a hidden marker sheet (product, kind, template version) complete it.
+with the dropdown lists and a hidden marker sheet (product, kind, template version) complete it. Every
+visible sheet prints on A4 in portrait, one page wide, with the form's (or project's) title in the header
+and the page number in the footer (``xlsx_print``).
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ from toolbox_docs.forms.schema import (
     Input,
 )
 from toolbox_docs.forms.xlsx_cells import cell_text, put_text
+from toolbox_docs.forms.xlsx_print import LINE_PT, print_setup, wrapped_height, wrapped_lines
 
 DATE_FORMAT = "dd-mm-yyyy"
 AMOUNT_FORMAT = '"€" #,##0.00'
-DECIMAL_FORMAT = "#,##0.##"
+# Hours and other decimals: "General" shows 160 as "160" and 40,5 as "40,5"; "#,##0.##" would show "160,".
+DECIMAL_FORMAT = "General"
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 PREFILLED_FILL = PatternFill("solid", fgColor="EDEDED")
 SECTION_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -56,6 +60,11 @@ TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 HELP_FONT = Font(italic=True, color="595959")
 SECTION_FONT = Font(bold=True, color="FFFFFF")
 LOCKED, UNLOCKED = Protection(locked=True), Protection(locked=False)
+
+# Column widths in characters. Label, input and help together fit an A4 page in portrait at about 85%
+# (printed one page wide); the explanation's one column fits it at 100%.
+FORM_WIDTHS = {LABEL_COLUMN: 34, INPUT_COLUMN: 40, HELP_COLUMN: 42}
+EXPLANATION_WIDTH = 90
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -150,16 +159,19 @@ def _write_lists(wb: Workbook, schema: FormSchema, lists: Mapping[str, tuple[str
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mapping[str, Any]) -> None:
+def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mapping[str, Any], *,
+                  header: str) -> None:
     places = layout(schema)
-    ws.column_dimensions[LABEL_COLUMN].width = 42
-    ws.column_dimensions[INPUT_COLUMN].width = 48
-    ws.column_dimensions[HELP_COLUMN].width = 80
+    for column, width in FORM_WIDTHS.items():
+        ws.column_dimensions[column].width = width
     ws["A1"] = schema.title
     ws["A1"].font = Font(size=16, bold=True, color="1F4E79")
     ws["A2"] = ("Vul de gele cellen in; velden met * zijn verplicht. Uitleg staat op het blad 'Uitleg'. "
                 "Sla het bestand op in de projectmap: het advies verschijnt ernaast.")
     ws["A2"].font = Font(italic=True)
+    ws["A2"].alignment = TOP_WRAP
+    ws.merge_cells(f"A2:{HELP_COLUMN}2")
+    ws.row_dimensions[2].height = wrapped_height([(str(ws["A2"].value), sum(FORM_WIDTHS.values()))])
     for section, row in places.section_rows.items():
         cell = ws[f"{LABEL_COLUMN}{row}"]
         cell.value = section
@@ -181,8 +193,13 @@ def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mappi
         number_format = _number_format(field)
         if number_format:
             cell.number_format = number_format
-        if field.type is FieldType.LONGTEXT:
-            ws.row_dimensions[row].height = 60
+        shown = values.get(field.id) if field.id in values else None
+        cells = [(label.value, FORM_WIDTHS[LABEL_COLUMN]), (field.help, FORM_WIDTHS[HELP_COLUMN])]
+        if isinstance(shown, str):
+            cells.append((shown, FORM_WIDTHS[INPUT_COLUMN]))
+        height = wrapped_height(cells, minimum=60 if field.type is FieldType.LONGTEXT else LINE_PT)
+        if height > LINE_PT:
+            ws.row_dimensions[row].height = height
         prefilled = field.prefilled and field.id in values
         cell.fill = PREFILLED_FILL if prefilled else INPUT_FILL
         cell.protection = LOCKED if prefilled else UNLOCKED
@@ -195,9 +212,22 @@ def _write_fields(wb: Workbook, ws: Worksheet, schema: FormSchema, values: Mappi
     ws.protection.formatRows = False
     ws.protection.insertRows = False
     ws.freeze_panes = "A4"
+    last = max((*places.field_rows.values(), *places.section_rows.values()), default=3)
+    print_setup(ws, landscape=False, header=header, print_area=f"A1:{HELP_COLUMN}{last}")
 
 
-def _write_table(wb: Workbook, schema: FormSchema, rows: Sequence[Mapping[str, Any]]) -> None:
+def _table_width(column: Input, lists: Mapping[str, tuple[str, ...]]) -> int:
+    """Characters wide: a number as its label, a choice as its longest value, text wide enough to read."""
+    if column.type in (FieldType.INTEGER, FieldType.DECIMAL, FieldType.AMOUNT):
+        return max(10, len(column.label) + 3)
+    values = column.allowed(lists)
+    if values:
+        return max(12, min(32, max(len(v) for v in (column.label, *values)) + 3))
+    return 30 if column.required else 26
+
+
+def _write_table(wb: Workbook, schema: FormSchema, rows: Sequence[Mapping[str, Any]],
+                 lists: Mapping[str, tuple[str, ...]], *, header: str) -> None:
     table = schema.table
     ws = wb.create_sheet(table.sheet)
     places = layout(schema)
@@ -206,11 +236,18 @@ def _write_table(wb: Workbook, schema: FormSchema, rows: Sequence[Mapping[str, A
     ws["A2"] = (f"{table.instruction} De tabel groeit vanzelf mee als je onder de laatste regel verder typt "
                 f"(tot {table.max_rows} regels).")
     ws["A2"].font = Font(italic=True)
+    ws["A2"].alignment = TOP_WRAP
+    widths = [_table_width(column, lists) for column in table.columns]
+    ws.merge_cells(f"A2:{column_letter(len(widths))}2")
+    ws.row_dimensions[2].height = wrapped_height([(str(ws["A2"].value), sum(widths))])
     header_row, first = places.table_header_row, places.table_first_row
+    ws.row_dimensions[header_row].height = wrapped_height(
+        (column.label, width) for column, width in zip(table.columns, widths, strict=True))
     for index, column in enumerate(table.columns, start=1):
         letter = column_letter(index)
         ws[f"{letter}{header_row}"] = column.label
-        ws.column_dimensions[letter].width = max(16, min(40, len(column.label) + 18))
+        ws[f"{letter}{header_row}"].alignment = TOP_WRAP
+        ws.column_dimensions[letter].width = widths[index - 1]
         sqref = f"{letter}{first}:{letter}{first + table.max_rows - 1}"
         ws.add_data_validation(_validation(column, sqref))
         number_format = _number_format(column)
@@ -224,15 +261,20 @@ def _write_table(wb: Workbook, schema: FormSchema, rows: Sequence[Mapping[str, A
     xl_table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(xl_table)
     ws.freeze_panes = f"A{first}"
+    print_setup(ws, landscape=False, header=header, title_rows=f"{header_row}:{header_row}",
+                print_area=places.table_ref(schema).replace(f"A{header_row}:", "A1:"))
 
 
-def _write_explanation(wb: Workbook, schema: FormSchema) -> None:
+def _write_explanation(wb: Workbook, schema: FormSchema, *, header: str) -> None:
     ws = wb.create_sheet("Uitleg")
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = EXPLANATION_WIDTH
+    print_setup(ws, landscape=False, header=header)
     for row, (text, style) in enumerate(explanation_lines(schema), start=1):
         cell = ws[f"A{row}"]
         cell.value = text
         cell.alignment = TOP_WRAP
+        if text and wrapped_lines(text, EXPLANATION_WIDTH) > 1:
+            ws.row_dimensions[row].height = wrapped_height([(text, EXPLANATION_WIDTH)])
         if style == "title":
             cell.font = Font(size=16, bold=True, color="1F4E79")
         elif style == "heading":
@@ -260,13 +302,14 @@ def build_workbook(schema: FormSchema, lists: Mapping[str, tuple[str, ...]], *,
     ws = wb.active
     assert ws is not None
     ws.title = schema.sheet
-    _write_fields(wb, ws, schema, values or {})
-    _write_table(wb, schema, rows)
-    _write_explanation(wb, schema)
+    # The title carries a project name typed by a person: it must hold only what XML can.
+    header = cell_text(title or schema.title)
+    _write_fields(wb, ws, schema, values or {}, header=header)
+    _write_table(wb, schema, rows, lists, header=header)
+    _write_explanation(wb, schema, header=header)
     _write_lists(wb, schema, lists)
     _write_marker(wb, schema, {})
-    # The title carries a project name typed by a person: it must hold only what XML can.
-    wb.properties.title = cell_text(title or schema.title)[:255]
+    wb.properties.title = header[:255]
     wb.properties.creator = "toolbox-docs"
     wb.properties.language = "nl-NL"
     buffer = io.BytesIO()
