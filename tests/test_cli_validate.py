@@ -129,7 +129,7 @@ def test_json_report(folder: Path) -> None:
 def test_csv_report(folder: Path) -> None:
     result = invoke("validate", "--format", "csv", str(folder))
     assert result.exit_code == 1
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
     assert rows, result.stdout
     assert {Path(r["path"]).relative_to(folder).as_posix() for r in rows} == set(EXPECTED_IN_FOLDER)
     bad = [r for r in rows if r["path"].endswith("intake (oud).xlsx")]

@@ -8,6 +8,7 @@ a Dutch message and their exit code here, and only here.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -130,8 +131,13 @@ def templates_fields(ctx: click.Context, kind: str, as_json: bool) -> None:
 # --- validate -----------------------------------------------------------------------------------
 
 
-def _open_output(output: Path | None) -> Any:
+def _open_output(output: Path | None, *, machine: bool) -> Any:
+    """The report's stream: the file named, else standard output (as UTF-8 for the machine formats,
+    whatever the console's code page: the reports say they are UTF-8)."""
     if output is None:
+        if machine and hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
         return sys.stdout
     try:
         return output.open("w", encoding="utf-8", newline="")
@@ -143,14 +149,17 @@ def _open_output(output: Path | None) -> Any:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "junit"]), default="text",
               show_default=True, help="Uitvoer voor mensen (text) of machines (json, csv, junit).")
+@click.option("--csv-dialect", type=click.Choice(["excel-nl", "plain"]), default="excel-nl", show_default=True,
+              help="Bij --format csv: excel-nl (puntkomma's, UTF-8 met BOM, CRLF: opent goed in Nederlandse "
+                   "Excel) of plain (komma's, UTF-8 zonder BOM: voor scripts).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Schrijf het rapport naar dit bestand in plaats van naar het scherm.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Aantal processen tegelijk. Standaard: het aantal processorkernen.")
 @click.option("--quiet", "-q", is_flag=True, help="Tekstuitvoer: toon alleen bestanden met problemen.")
 @click.pass_context
-def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path | None, jobs: int | None,
-             quiet: bool) -> None:
+def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: str, output: Path | None,
+             jobs: int | None, quiet: bool) -> None:
     """Controleer werkboeken (bestanden of mappen, recursief).
 
     Afsluitcode 0 als alles geldig is, 1 als er problemen zijn, 2 bij verkeerd gebruik.
@@ -163,8 +172,9 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
     # The cores this process may run on (a container or a service unit may allow fewer than the machine has).
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = jobs or cores or 1
-    stream = _open_output(output)
-    reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else reporter_for(fmt, stream)
+    stream = _open_output(output, machine=fmt != "text")
+    reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else \
+        reporter_for(fmt, stream, csv_dialect=csv_dialect)
     summary = Summary()
     started = time.perf_counter()
     files = list(find_workbooks(paths))
@@ -182,8 +192,10 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
         summary.seconds = time.perf_counter() - started
         reporter.finish(summary)
     finally:
-        if stream is not sys.stdout:
+        if output is not None:
             stream.close()
+        elif stream is not sys.stdout:
+            stream.detach()  # leave standard output open
     if output is not None or fmt != "text":
         click.echo(summary.text(), err=True)
     ctx.exit(ExitCode.OK if summary.all_valid else ExitCode.PROBLEMS)
