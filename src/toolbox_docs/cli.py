@@ -145,8 +145,31 @@ def _open_output(output: Path | None, *, machine: bool) -> Any:
         raise ToolboxError(f"kan het uitvoerbestand niet schrijven ({error.strerror}).", path=output) from None
 
 
+def _workbooks_to_check(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """The workbooks under ``paths``, and a Dutch line for each path that does not exist or holds none."""
+    from toolbox_docs.batch import find_workbooks
+
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        try:
+            exists = path.exists()
+        except OSError as error:
+            missing.append(f"Niet te bekijken: {path} ({error.strerror}).")
+            continue
+        if not exists:
+            missing.append(f"Niet gevonden: {path}. Staat er een tikfout in de naam, of is de netwerkschijf niet "
+                           "gekoppeld?")
+            continue
+        found = list(find_workbooks([path]))
+        if not found:
+            missing.append(f"Geen werkboeken (.xlsx) gevonden in {path}. Is dit de goede map?")
+        files += found
+    return files, missing
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "junit"]), default="text",
               show_default=True, help="Uitvoer voor mensen (text) of machines (json, csv, junit).")
 @click.option("--csv-dialect", type=click.Choice(["excel-nl", "plain"]), default="excel-nl", show_default=True,
@@ -162,13 +185,18 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: s
              jobs: int | None, quiet: bool) -> None:
     """Controleer werkboeken (bestanden of mappen, recursief).
 
-    Afsluitcode 0 als alles geldig is, 1 als er problemen zijn, 2 bij verkeerd gebruik.
+    Afsluitcode 0 als alles geldig is; 1 als er problemen zijn, of als een map niet bestaat of geen
+    werkboeken bevat; 2 bij verkeerd gebruik.
     """
-    from toolbox_docs.batch import Checker, find_workbooks
+    from toolbox_docs.batch import Checker
     from toolbox_docs.progress import progress_for
     from toolbox_docs.reports import Summary, TextReporter, reporter_for
 
-    settings = settings_for(ctx, paths[0])
+    started = time.perf_counter()
+    files, missing = _workbooks_to_check(paths)
+    for line in missing:
+        click.echo(line, err=True)
+    settings = settings_for(ctx, paths[0] if paths[0].exists() else None)
     # The cores this process may run on (a container or a service unit may allow fewer than the machine has).
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = jobs or cores or 1
@@ -176,8 +204,6 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: s
     reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else \
         reporter_for(fmt, stream, csv_dialect=csv_dialect)
     summary = Summary()
-    started = time.perf_counter()
-    files = list(find_workbooks(paths))
     # Worker processes cost a start-up; for a handful of files one process is faster.
     workers = workers if len(files) >= 32 else 1
     try:
@@ -198,7 +224,7 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: s
             stream.detach()  # leave standard output open
     if output is not None or fmt != "text":
         click.echo(summary.text(), err=True)
-    ctx.exit(ExitCode.OK if summary.all_valid else ExitCode.PROBLEMS)
+    ctx.exit(ExitCode.OK if summary.all_valid and not missing else ExitCode.PROBLEMS)
 
 
 # --- advise and process -------------------------------------------------------------------------
@@ -340,7 +366,7 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
 @click.pass_context
 def status(ctx: click.Context, root: Path | None) -> None:
     """Laat zien of de dienst draait en wat hij het laatst deed. Afsluitcode 0 als hij draait, anders 1."""
-    from toolbox_docs.service.status import is_alive, read_status, status_path
+    from toolbox_docs.service.status import counts_text, is_alive, read_status, status_path
 
     config: Path | None = ctx.obj.get("config")
     settings = load_settings(config=config, root=root)
@@ -356,13 +382,21 @@ def status(ctx: click.Context, root: Path | None) -> None:
     click.echo(f"Mappen: {', '.join(data.get('roots', []))}")
     for missing in data.get("missing_roots", []):
         click.echo(f"Niet bereikbaar: {missing}")
-    counts = data.get("counts") or {}
-    click.echo("Verwerkt: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nog niets")
-               + f"; wachtend: {data.get('pending', 0)}.")
+    click.echo(f"Bestanden sinds de start: {counts_text(data.get('counts') or {})}; wachtend: "
+               f"{data.get('pending', 0)}.")
     last = data.get("last") or {}
     if last:
-        click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({last.get('at')}) {last.get('message', '')}")
+        click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({_shown_time(last.get('at'))}) "
+                   f"{last.get('message', '')}".rstrip())
     ctx.exit(ExitCode.OK if alive else ExitCode.PROBLEMS)
+
+
+def _shown_time(value: Any) -> str:
+    """An ISO time from the heartbeat as people read it: 28-11-2026 14:01:58."""
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%d-%m-%Y %H:%M:%S")
+    except ValueError:
+        return str(value)
 
 
 @main.command()

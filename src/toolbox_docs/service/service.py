@@ -36,7 +36,7 @@ from toolbox_docs.publish import publish
 from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.observer import Watch
 from toolbox_docs.service.readiness import Readiness
-from toolbox_docs.service.status import BEAT_SECONDS, status_path, write_status
+from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
 from toolbox_docs.service.worker import CRASH, LIMIT, Worker, WorkResult
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import State, path_key
@@ -146,7 +146,7 @@ class Service:
             self.state.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        log.info("Dienst gestopt. Verwerkt: %s.", dict(self.stats.counts) or "niets")
+        log.info("Dienst gestopt. Bestanden in deze run: %s.", counts_text(self.stats.counts))
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
         return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
 
