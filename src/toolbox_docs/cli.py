@@ -19,12 +19,33 @@ from typing import Any
 
 import click
 
+from toolbox_docs import cli_dutch
 from toolbox_docs.errors import ExitCode, ToolboxError
 from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
 
+# Before any option is made: click translates some texts (a path type's name) when an option is defined.
+cli_dutch.install()
+
+
+class _Command(click.Command):
+    """A command whose usage line is Dutch: ``Gebruik: toolbox-docs validate [OPTIES] PAD...``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        super().__init__(*args, **kwargs)
+
 
 class _Group(click.Group):
-    """Translates our errors into a message and an exit status, in one place."""
+    """Translates our errors into a message and an exit status, in one place. Its commands and groups
+    are of the Dutch kind too."""
+
+    command_class = _Command
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,10 +81,58 @@ def find_settings_file(start: Path) -> Path | None:
 
 
 def settings_for(ctx: click.Context, near: Path | None = None) -> Settings:
+    """Settings from --config, else from the nearest toolbox.toml above ``near`` (whose folder is then the
+    root: its Sjablonen/ count), else the built-in ones."""
     config: Path | None = ctx.obj.get("config")
+    root: Path | None = None
     if config is None and near is not None:
         config = find_settings_file(near.resolve())
-    return load_settings(config=config)
+        root = config.parent if config is not None else None
+    return load_settings(config=config, root=root)
+
+
+class DutchDate(click.ParamType):
+    """A date as people type it: dd-mm-jjjj (also d-m-jj, 1 maart 2027) or ISO jjjj-mm-dd."""
+
+    name = "datum"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        from toolbox_docs.forms.values import Invalid, parse_dutch_date
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_dutch_date(str(value))
+        except Invalid as error:
+            self.fail(error.message, param, ctx)
+
+
+def state_options(command: Any) -> Any:
+    """``--root`` and ``-v`` for a command that reads the state (register, reminders, status, doctor).
+    The command calls ``state_settings(ctx, root, verbose)``."""
+    command = click.option("--verbose", "-v", is_flag=True,
+                           help="Toon welk instellingenbestand en welke database gebruikt worden.")(command)
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP",
+                        help=f"De bewaakte map: zijn {SETTINGS_FILE} bepaalt de instellingen en de database. "
+                             f"Standaard: het dichtstbijzijnde {SETTINGS_FILE} in of boven de huidige map.")(command)
+
+
+def state_settings(ctx: click.Context, root: Path | None, verbose: bool) -> Settings:
+    """The settings of ``--root`` (or found from the current folder), saying which are used: always when
+    no settings file was found (then the database may not be the service's), else with ``-v``."""
+    if root is not None:
+        if not root.is_dir():
+            raise ToolboxError("de map bestaat niet of is niet bereikbaar.", path=root)
+        settings = load_settings(config=ctx.obj.get("config"), root=root)
+    else:
+        settings = settings_for(ctx, Path.cwd())
+    if settings.source is None:
+        click.echo(f"Let op: geen {SETTINGS_FILE} gevonden; de ingebouwde instellingen en de database "
+                   f"{settings.state_db} worden gebruikt. Geef de bewaakte map op met --root MAP.", err=True)
+    elif verbose:
+        click.echo(f"Instellingen: {settings.source}", err=True)
+        click.echo(f"Database: {settings.state_db}", err=True)
+    return settings
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -169,7 +238,7 @@ def _workbooks_to_check(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PAD...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "junit"]), default="text",
               show_default=True, help="Uitvoer voor mensen (text) of machines (json, csv, junit).")
 @click.option("--csv-dialect", type=click.Choice(["excel-nl", "plain"]), default="excel-nl", show_default=True,
@@ -177,7 +246,7 @@ def _workbooks_to_check(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
                    "Excel) of plain (komma's, UTF-8 zonder BOM: voor scripts).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Schrijf het rapport naar dit bestand in plaats van naar het scherm.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Aantal processen tegelijk. Standaard: het aantal processorkernen.")
 @click.option("--quiet", "-q", is_flag=True, help="Tekstuitvoer: toon alleen bestanden met problemen.")
 @click.pass_context
@@ -252,7 +321,7 @@ class ProblemsFound(ToolboxError):
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BESTAND")
 @click.option("--json", "as_json", is_flag=True, help="Als JSON: niveau, redenen, waarschuwingen, aanpak, werkvormen, "
               "uren en euro's, totalen, checklist en versies.")
 @click.pass_context
@@ -271,7 +340,7 @@ def advise(ctx: click.Context, file: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BESTAND")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor de uitvoer. Standaard: naast het werkboek.")
 @click.option("--proposal-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -327,12 +396,13 @@ def _setup_logging(level: int, log_file: Path | None) -> None:
 
 
 @main.command()
-@click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path),
+                metavar="MAP...")
 @click.option("--once", is_flag=True, help="Verwerk wat klaarstaat en stop (voor cron en tests).")
 @click.option("--polling", is_flag=True, help="Kijk periodiek in plaats van op meldingen te wachten "
               "(voor netwerkschijven).")
-@click.option("--interval", type=click.FloatRange(min=0.1), help="Seconden tussen twee keer kijken bij --polling "
-              "(standaard [dienst] polling_seconden).")
+@click.option("--interval", type=click.FloatRange(min=0.1), metavar="SECONDEN",
+              help="Seconden tussen twee keer kijken bij --polling (standaard [dienst] polling_seconden).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Schrijf het logboek ook naar "
               "dit bestand.")
 @click.option("--verbose", "-v", is_flag=True, help="Meer details in het logboek.")
@@ -341,7 +411,7 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
           log_file: Path | None, verbose: bool) -> None:
     """Bewaak mappen op de gedeelde schijf en verwerk elk opgeslagen werkboek (de dienst).
 
-    Instellingen komen uit --config, anders uit ROOT/toolbox.toml van de eerste map.
+    Instellingen komen uit --config, anders uit MAP/toolbox.toml van de eerste map.
     Stoppen met Ctrl-C of SIGTERM: het bestand in behandeling wordt eerst afgemaakt.
     """
     import logging
@@ -361,15 +431,13 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
 
 
 @main.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-              help="Bewaakte map, om zijn toolbox.toml te gebruiken.")
+@state_options
 @click.pass_context
-def status(ctx: click.Context, root: Path | None) -> None:
+def status(ctx: click.Context, root: Path | None, verbose: bool) -> None:
     """Laat zien of de dienst draait en wat hij het laatst deed. Afsluitcode 0 als hij draait, anders 1."""
     from toolbox_docs.service.status import counts_text, is_alive, read_status, status_path
 
-    config: Path | None = ctx.obj.get("config")
-    settings = load_settings(config=config, root=root)
+    settings = state_settings(ctx, root, verbose)
     path = status_path(settings)
     data = read_status(path)
     if data is None:
@@ -412,7 +480,7 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
 
 
 @main.command()
-@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP")
 @click.pass_context
 def init(ctx: click.Context, root: Path) -> None:
     """Richt een bewaakte map in: Sjablonen/, Projecten/ en een voorbeeld-toolbox.toml."""
@@ -433,9 +501,10 @@ def register_group() -> None:
 
 
 @register_group.command("search")
-@click.argument("terms", nargs=-1, required=True)
+@click.argument("terms", nargs=-1, required=True, metavar="WOORD...")
+@state_options
 @click.pass_context
-def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
+def register_search(ctx: click.Context, terms: Sequence[str], root: Path | None, verbose: bool) -> None:
     """Zoek projecten op naam, trefwoorden, gebied, beleidsveld, werkvormen en lessen.
 
     Alle woorden moeten voorkomen; hoofdletters en accenten tellen niet mee.
@@ -444,7 +513,7 @@ def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
     from toolbox_docs.register import Register, excerpt, fold
     from toolbox_docs.state import State
 
-    settings = settings_for(ctx, Path.cwd())
+    settings = state_settings(ctx, root, verbose)
     state = State(settings.state_db)
     try:
         found = Register(state).search(" ".join(terms))
@@ -470,8 +539,9 @@ def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
 @register_group.command("export")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Bestand om te schrijven. Standaard: projectenregister.xlsx in de huidige map.")
+@state_options
 @click.pass_context
-def register_export(ctx: click.Context, out_file: Path | None) -> None:
+def register_export(ctx: click.Context, out_file: Path | None, root: Path | None, verbose: bool) -> None:
     """Schrijf het hele projectenregister als Excel-werkboek (tabbladen Lopend en Afgerond).
 
     Afsluitcode 0 als het bestand geschreven is, 2 als dat niet lukt.
@@ -481,7 +551,7 @@ def register_export(ctx: click.Context, out_file: Path | None) -> None:
     from toolbox_docs.register_xlsx import write_register
     from toolbox_docs.state import State
 
-    settings = settings_for(ctx, Path.cwd())
+    settings = state_settings(ctx, root, verbose)
     target = out_file if out_file is not None else Path.cwd() / REGISTER_NAME
     state = State(settings.state_db)
     try:
@@ -496,11 +566,13 @@ def register_export(ctx: click.Context, out_file: Path | None) -> None:
 @main.command("reminders")
 @click.option("--send", is_flag=True, help="Verstuur de herinneringen per e-mail aan de trekkers "
               "(instellingen [smtp]). Elke herinnering gaat één keer.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="JJJJ-MM-DD",
-              help="Reken met deze datum (JJJJ-MM-DD) in plaats van vandaag, bijvoorbeeld om vooruit te "
-                   "kijken.")
+@click.option("--today", type=DutchDate(), metavar="DD-MM-JJJJ",
+              help="Reken met deze datum in plaats van vandaag, bijvoorbeeld om vooruit te kijken: "
+                   "05-03-2027 (of 2027-03-05).")
+@state_options
 @click.pass_context
-def reminders_command(ctx: click.Context, send: bool, today: dt.datetime | None) -> None:
+def reminders_command(ctx: click.Context, send: bool, today: dt.date | None, root: Path | None,
+                      verbose: bool) -> None:
     """Toon de herinneringen voor de evaluatie die aan de beurt zijn; verstuur ze met --send.
 
     Drie maanden voor het einde van de participatie: 'evalueer met externe partijen'. Zes weken voor
@@ -519,8 +591,8 @@ def reminders_command(ctx: click.Context, send: bool, today: dt.datetime | None)
     from toolbox_docs.reminders import find_due, send_reminders
     from toolbox_docs.state import State
 
-    settings = settings_for(ctx, Path.cwd())
-    day = today.date() if today is not None else dt.date.today()
+    settings = state_settings(ctx, root, verbose)
+    day = today if today is not None else dt.date.today()
     state = State(settings.state_db)
     try:
         due = find_due(state, settings, today=day)
