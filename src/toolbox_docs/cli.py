@@ -164,15 +164,18 @@ def templates() -> None:
 
 @templates.command("build")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Map waarin intake.xlsx en evaluatie.xlsx komen.")
+              show_default=True, metavar="MAP", help="Map waarin intake.xlsx en evaluatie.xlsx komen.")
 @click.pass_context
 def templates_build(ctx: click.Context, out_dir: Path) -> None:
-    """Schrijf de lege werkboeken intake.xlsx en evaluatie.xlsx."""
-    from toolbox_docs.blank_workbooks import write_blank_workbooks
+    """Schrijf de lege werkboeken intake.xlsx en evaluatie.xlsx.
+
+    Staan ze er al, dan gaat eerst een kopie naar Vorige versies/ in die map.
+    """
+    from toolbox_docs.setup_root import write_blank_workbooks
 
     settings = settings_for(ctx, out_dir if out_dir.exists() else None)
-    for path in write_blank_workbooks(out_dir, settings):
-        click.echo(f"Geschreven: {path}")
+    for line in write_blank_workbooks(out_dir, settings, now=_now()):
+        click.echo(line)
 
 
 @templates.command("fields")
@@ -411,7 +414,8 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
           log_file: Path | None, verbose: bool) -> None:
     """Bewaak mappen op de gedeelde schijf en verwerk elk opgeslagen werkboek (de dienst).
 
-    Instellingen komen uit --config, anders uit MAP/toolbox.toml van de eerste map.
+    Instellingen komen uit --config, anders uit MAP/toolbox.toml van de eerste map; de voorstelsjablonen
+    uit MAP/Sjablonen/, tenzij [voorstellen] andere noemt.
     Stoppen met Ctrl-C of SIGTERM: het bestand in behandeling wordt eerst afgemaakt.
     """
     import logging
@@ -419,8 +423,7 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
     from toolbox_docs.service.service import Service
 
     _setup_logging(logging.DEBUG if verbose else logging.INFO, log_file)
-    config: Path | None = ctx.obj.get("config")
-    settings = load_settings(config=config, root=None if config else roots[0])
+    settings = load_settings(config=ctx.obj.get("config"), root=roots[0])
     service = Service(tuple(roots), settings, polling=polling, interval=interval, once=once)
     code = service.run()
     if once:
@@ -481,15 +484,20 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
 
 @main.command()
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP")
+@click.option("--vernieuw", "renew", is_flag=True,
+              help="Vervang bestaande sjablonen door nieuwe; de oude gaan eerst naar Sjablonen/Vorige versies/. "
+                   "toolbox.toml blijft altijd zoals hij is.")
 @click.pass_context
-def init(ctx: click.Context, root: Path) -> None:
-    """Richt een bewaakte map in: Sjablonen/, Projecten/ en een voorbeeld-toolbox.toml."""
+def init(ctx: click.Context, root: Path, renew: bool) -> None:
+    """Richt een bewaakte map in: Sjablonen/, Projecten/ en toolbox.toml.
+
+    Wat er al staat, blijft staan (het kan aangepast zijn). De lege werkboeken krijgen de keuzelijsten
+    uit MAP/toolbox.toml. De voorstelsjablonen in Sjablonen/ zijn de sjablonen die de dienst gebruikt.
+    """
     from toolbox_docs.setup_root import init_root
 
-    settings = settings_for(ctx)
-    for line in init_root(root, settings):
+    for line in init_root(root, config=ctx.obj.get("config"), renew=renew, now=_now()):
         click.echo(line)
-
 
 
 # --- the projectenregister and the evaluation reminders -------------------------------------------
