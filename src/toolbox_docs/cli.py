@@ -368,7 +368,12 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
     # register, and the root's projectenregister.xlsx is rewritten, just as the service would.
     roots = (settings.source.parent,) if settings.source is not None else ()
     runtime = Runtime.open(settings, roots=roots)
-    runtime.on_register_change = exporter_for(runtime)
+    export = exporter_for(runtime)
+    if export is not None:
+        def on_register_change() -> None:
+            export()  # a share that is not mounted gets the register at the service's next export
+
+        runtime.on_register_change = on_register_change
     try:
         result = process_file(file, runtime, now=_now(), out_dir=out_dir, proposal_template=proposal_template)
     finally:
