@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -17,7 +18,7 @@ from openpyxl import load_workbook
 from cli_support import run_cli
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings, load_settings
-from watcher_support import INTAKE, PROPOSAL, docx_text, make_intake
+from watcher_support import INTAKE, PROPOSAL, Watcher, docx_text, make_intake
 
 MARKER = "Gemeente Voorbeeldstad — eigen huisstijl van het collegevoorstel"
 
@@ -189,3 +190,74 @@ def test_root_that_does_not_exist_is_refused(tmp_path: Path, home: dict[str, str
     result = run_cli("register", "search", "x", "--root", tmp_path / "Partcipatie", env=home)
     assert result.returncode == 2
     assert "Partcipatie: de map bestaat niet of is niet bereikbaar." in result.stderr
+
+
+# --- doctor -------------------------------------------------------------------------------------------
+
+
+def test_doctor_on_a_fresh_root(tmp_path: Path, home: dict[str, str]) -> None:
+    root = tmp_path / "Participatie"
+    init(root, cwd=tmp_path, env=home)
+    result = run_cli("doctor", root, cwd=tmp_path, env=home)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert f"in orde   Instellingen: {root / 'toolbox.toml'}" in out
+    assert "in orde   Sjablonen/intake.xlsx: leeg intake-werkboek, sjabloonversie 1." in out
+    assert "in orde   Collegevoorstel: de dienst gebruikt Sjablonen/collegevoorstel.docx." in out
+    assert f"Database: {tmp_path / 'xdg-state' / 'toolbox-docs' / 'state.sqlite'} bestaat nog niet" in out
+    assert "De dienst heeft (met deze database) nog nooit gedraaid" in out
+    assert "Bestandssysteem: een lokale schijf" in out and "--polling is niet nodig" in out
+    assert out.rstrip().endswith("2 punten om op te letten."), "no database and no service yet"
+
+
+def test_doctor_names_what_is_missing_or_broken(tmp_path: Path, home: dict[str, str]) -> None:
+    root = tmp_path / "Participatie"
+    init(root, cwd=tmp_path, env=home)
+    (root / "Sjablonen" / "intake.xlsx").unlink()
+    shutil.rmtree(root / "Projecten")
+    docx.Document().save(str(root / "Sjablonen" / "raadsvoorstel.docx"))  # no anchor for the paragraph
+    result = run_cli("doctor", root, cwd=tmp_path, env=home)
+    assert result.returncode == 1, result.stdout
+    out = result.stdout
+    assert "oplossen  Map Projecten/ ontbreekt." in out
+    assert "oplossen  Sjablonen/intake.xlsx ontbreekt" in out
+    assert "oplossen  De dienst zou zo niet starten:" in out and "raadsvoorstel.docx" in out
+    assert "3 punten om op te lossen" in out
+
+    (root / "toolbox.toml").write_text("[dienst]\nstabiliteit = 2\n", encoding="utf-8")
+    broken = run_cli("doctor", root, cwd=tmp_path, env=home)
+    assert broken.returncode == 1
+    assert "Instellingen niet te gebruiken:" in broken.stdout and "onbekende instelling [dienst] stabiliteit" \
+        in broken.stdout
+
+
+@pytest.fixture
+def watched_root(tmp_path: Path, home: dict[str, str]) -> Iterator[tuple[Path, list[Watcher]]]:
+    root = tmp_path / "Participatie"
+    init(root, cwd=tmp_path, env=home)
+    text = (root / "toolbox.toml").read_text(encoding="utf-8")
+    text = text.replace('# statusbestand = "C:/ProgramData/toolbox-docs/state.sqlite"',
+                        'statusbestand = ".toolbox/state.sqlite"')
+    assert 'statusbestand = ".toolbox/state.sqlite"' in text
+    (root / "toolbox.toml").write_text(text, encoding="utf-8")
+    made: list[Watcher] = []
+    yield root, made
+    for watcher in made:
+        watcher.close()
+
+
+@pytest.mark.parametrize("polling", [False, True])
+def test_doctor_sees_the_running_service(watched_root: tuple[Path, list[Watcher]], tmp_path: Path,
+                                         home: dict[str, str], polling: bool) -> None:
+    root, made = watched_root
+    watcher = Watcher(root, tmp_path / "logs", args=("--polling",) if polling else ())
+    made.append(watcher)
+    watcher.start()
+    result = run_cli("doctor", root, cwd=tmp_path, env=home)
+    assert result.returncode == 0, result.stdout
+    assert f"in orde   De dienst draait (pid {watcher.pid} " in result.stdout
+    assert ("met polling" if polling else "zonder polling") in result.stdout
+    assert f"Database: {root / '.toolbox' / 'state.sqlite'}" in result.stdout
+    assert watcher.terminate() == 0
+    stopped = run_cli("doctor", root, cwd=tmp_path, env=home)
+    assert "let op    De dienst draait niet; laatste teken van leven" in stopped.stdout

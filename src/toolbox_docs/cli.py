@@ -505,6 +505,29 @@ def init(ctx: click.Context, root: Path, renew: bool) -> None:
         click.echo(line)
 
 
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP")
+@click.pass_context
+def doctor(ctx: click.Context, root: Path) -> None:
+    """Controleer de inrichting van een bewaakte map: wat er is en wat ontbreekt.
+
+    Noemt het instellingenbestand en de database die gebruikt worden, of de dienst draait (en met of
+    zonder --polling), en op wat voor schijf de map staat. Leest alleen, verandert niets.
+
+    \b
+    Afsluitcode 0 als er niets op te lossen is (ook met punten om op te letten);
+    1 als er iets op te lossen is; 2 bij verkeerd gebruik.
+    """
+    from toolbox_docs.doctor import FIX, diagnose, summary
+
+    findings = diagnose(root, config=ctx.obj.get("config"))
+    click.echo(f"Inrichting van {root}:")
+    for finding in findings:
+        click.echo(f"  {finding.level:<9} {finding.text}")
+    click.echo(summary(findings))
+    ctx.exit(ExitCode.PROBLEMS if any(f.level == FIX for f in findings) else ExitCode.OK)
+
+
 # --- the projectenregister and the evaluation reminders -------------------------------------------
 
 

@@ -81,5 +81,6 @@ def init_root(root: Path, *, config: Path | None, renew: bool, now: dt.datetime)
     if not renew and any(line.startswith("Bestaat al") for line in lines):
         lines.append(f"Bestaande bestanden zijn bewaard. Nieuwe versies maken (de oude gaan naar "
                      f"{TEMPLATES_FOLDER}/{BACKUP_FOLDER}/): toolbox-docs init --vernieuw \"{root}\"")
+    lines.append(f"Klaar. Controleer de inrichting met: toolbox-docs doctor \"{root}\"")
     lines.append(f"Start de dienst met: toolbox-docs watch \"{root}\"")
     return lines
