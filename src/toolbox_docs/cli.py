@@ -391,12 +391,17 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
 
 
 def _setup_logging(level: int, log_file: Path | None) -> None:
+    """The log on stderr (the journal, a wrapper's log) and, with --log-file, in a file. On Linux the file
+    is reopened when logrotate has moved it away (``create`` mode, no copytruncate needed); on Windows
+    the wrappers rotate their own logs (deploy/windows.md)."""
     import logging
+    from logging.handlers import WatchedFileHandler
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:
         try:
-            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+            handlers.append(WatchedFileHandler(log_file, encoding="utf-8") if os.name != "nt"
+                            else logging.FileHandler(log_file, encoding="utf-8"))
         except OSError as error:
             raise ToolboxError(f"kan het logbestand niet openen ({error.strerror}).", path=log_file) from None
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(message)s", handlers=handlers,
