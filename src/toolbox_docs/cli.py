@@ -65,7 +65,8 @@ class _Group(click.Group):
         except Exception as error:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Onverwachte fout ({type(error).__name__}: {error}). Start opnieuw met --debug voor "
+            # No text of the error here: it is Python's (reprs, English); --debug shows it all.
+            click.echo(f"Onverwachte fout in de toolbox ({type(error).__name__}). Start opnieuw met --debug voor "
                        "details, en meld het bij de beheerder.", err=True)
             ctx.exit(ExitCode.USAGE_OR_SYSTEM)
 
