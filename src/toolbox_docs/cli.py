@@ -269,7 +269,7 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: s
     files, missing = _workbooks_to_check(paths)
     for line in missing:
         click.echo(line, err=True)
-    settings = settings_for(ctx, paths[0] if paths[0].exists() else None)
+    settings = settings_for(ctx, files[0] if files else None)
     # The cores this process may run on (a container or a service unit may allow fewer than the machine has).
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = jobs or cores or 1
