@@ -111,8 +111,8 @@ def test_json_csv_and_junit_reports_of_the_same_share(tmp_path: Path,
         "files": SMALL, "valid": expected[VALID], "with_problems": expected[INVALID],
         "not_ours": expected[NOT_OURS_STATUS], "errors": expected[UNREADABLE]}
 
-    with (tmp_path / "rapport.csv").open(encoding="utf-8", newline="") as stream:
-        rows = list(csv.DictReader(stream))
+    with (tmp_path / "rapport.csv").open(encoding="utf-8-sig", newline="") as stream:  # for Dutch Excel
+        rows = list(csv.DictReader(stream, delimiter=";"))
     by_file = {row["path"]: row["status"] for row in rows}
     assert by_file == status_of
     assert Counter(by_file.values()) == expected

@@ -37,6 +37,18 @@ def test_a_long_burst_exports_once_the_register_is_stale(monkeypatch: pytest.Mon
     assert not register.due(), "nothing changed since the export"
 
 
+def test_an_export_that_must_wait_for_a_share_stays_due() -> None:
+    """The exporter answers False while a share mounted on a root is gone: the register stays dirty, so the
+    export happens once the share is back (the worker tries again when idle)."""
+    answers = [False, True]
+    register = RegisterExport(lambda: answers.pop(0))
+    register.changed()
+    register.flush()
+    assert register.dirty and answers == [True]
+    register.flush()
+    assert not register.dirty and answers == []
+
+
 def test_a_failing_export_never_takes_the_worker_down() -> None:
     def broken() -> None:
         raise OSError("de schijf is vol")

@@ -40,4 +40,4 @@ def test_cli_exit_codes(tmp_path: Path, example_intake: bytes, blank_intake: byt
     result = runner.invoke(main, ["validate", str(good), str(bad)])
     assert result.exit_code == 1
     assert "'Naam project' is verplicht" in result.output
-    assert runner.invoke(main, ["validate", str(tmp_path / "bestaat-niet.xlsx")]).exit_code == 2
+    assert runner.invoke(main, ["validate", str(tmp_path / "bestaat-niet.xlsx")]).exit_code == 1  # a typo: a problem

@@ -389,7 +389,7 @@ def test_status_while_running_names_the_last_file_and_sigterm_stops(root: Path, 
     except AssertionError as error:
         raise AssertionError(f"{error}\n--- last answer of `toolbox-docs status` ---\n{answers}") from None
     assert "Dienst: draait " in running.stdout
-    assert "verwerkt 1" in running.stdout
+    assert "1 verwerkt" in running.stdout
 
     started = time.monotonic()
     assert watcher.terminate(deadline=30) == 0

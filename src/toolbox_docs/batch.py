@@ -64,8 +64,8 @@ def check_file(path: Path, settings: Settings) -> FileReport:
     except Exception as error:  # a bug must not stop a batch of thousands; report it as unreadable
         from toolbox_docs.forms.validate import Problem
 
-        problem = Problem("internal-error", "fout", f"Onverwachte fout bij het lezen ({type(error).__name__}). "
-                          "Meld dit bij de beheerder van de toolbox.")
+        problem = Problem("internal-error", "fout", "Onverwachte fout bij het lezen van dit bestand. Meld dit bij "
+                          f"de beheerder van de toolbox (technische oorzaak: {type(error).__name__}).")
         return FileReport(str(path), Check(UNREADABLE, None, None, (problem,)))
 
 

@@ -8,6 +8,7 @@ a Dutch message and their exit code here, and only here.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -18,12 +19,33 @@ from typing import Any
 
 import click
 
+from toolbox_docs import cli_dutch
 from toolbox_docs.errors import ExitCode, ToolboxError
 from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
 
+# Before any option is made: click translates some texts (a path type's name) when an option is defined.
+cli_dutch.install()
+
+
+class _Command(click.Command):
+    """A command whose usage line is Dutch: ``Gebruik: toolbox-docs validate [OPTIES] PAD...``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        super().__init__(*args, **kwargs)
+
 
 class _Group(click.Group):
-    """Translates our errors into a message and an exit status, in one place."""
+    """Translates our errors into a message and an exit status, in one place. Its commands and groups
+    are of the Dutch kind too."""
+
+    command_class = _Command
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -43,7 +65,8 @@ class _Group(click.Group):
         except Exception as error:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Onverwachte fout ({type(error).__name__}: {error}). Start opnieuw met --debug voor "
+            # No text of the error here: it is Python's (reprs, English); --debug shows it all.
+            click.echo(f"Onverwachte fout in de toolbox ({type(error).__name__}). Start opnieuw met --debug voor "
                        "details, en meld het bij de beheerder.", err=True)
             ctx.exit(ExitCode.USAGE_OR_SYSTEM)
 
@@ -59,10 +82,58 @@ def find_settings_file(start: Path) -> Path | None:
 
 
 def settings_for(ctx: click.Context, near: Path | None = None) -> Settings:
+    """Settings from --config, else from the nearest toolbox.toml above ``near`` (whose folder is then the
+    root: its Sjablonen/ count), else the built-in ones."""
     config: Path | None = ctx.obj.get("config")
+    root: Path | None = None
     if config is None and near is not None:
         config = find_settings_file(near.resolve())
-    return load_settings(config=config)
+        root = config.parent if config is not None else None
+    return load_settings(config=config, root=root)
+
+
+class DutchDate(click.ParamType):
+    """A date as people type it: dd-mm-jjjj (also d-m-jj, 1 maart 2027) or ISO jjjj-mm-dd."""
+
+    name = "datum"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        from toolbox_docs.forms.values import Invalid, parse_dutch_date
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_dutch_date(str(value))
+        except Invalid as error:
+            self.fail(error.message, param, ctx)
+
+
+def state_options(command: Any) -> Any:
+    """``--root`` and ``-v`` for a command that reads the state (register, reminders, status, doctor).
+    The command calls ``state_settings(ctx, root, verbose)``."""
+    command = click.option("--verbose", "-v", is_flag=True,
+                           help="Toon welk instellingenbestand en welke database gebruikt worden.")(command)
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP",
+                        help=f"De bewaakte map: zijn {SETTINGS_FILE} bepaalt de instellingen en de database. "
+                             f"Standaard: het dichtstbijzijnde {SETTINGS_FILE} in of boven de huidige map.")(command)
+
+
+def state_settings(ctx: click.Context, root: Path | None, verbose: bool) -> Settings:
+    """The settings of ``--root`` (or found from the current folder), saying which are used: always when
+    no settings file was found (then the database may not be the service's), else with ``-v``."""
+    if root is not None:
+        if not root.is_dir():
+            raise ToolboxError("de map bestaat niet of is niet bereikbaar.", path=root)
+        settings = load_settings(config=ctx.obj.get("config"), root=root)
+    else:
+        settings = settings_for(ctx, Path.cwd())
+    if settings.source is None:
+        click.echo(f"Let op: geen {SETTINGS_FILE} gevonden; de ingebouwde instellingen en de database "
+                   f"{settings.state_db} worden gebruikt. Geef de bewaakte map op met --root MAP.", err=True)
+    elif verbose:
+        click.echo(f"Instellingen: {settings.source}", err=True)
+        click.echo(f"Database: {settings.state_db}", err=True)
+    return settings
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -94,15 +165,18 @@ def templates() -> None:
 
 @templates.command("build")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Map waarin intake.xlsx en evaluatie.xlsx komen.")
+              show_default=True, metavar="MAP", help="Map waarin intake.xlsx en evaluatie.xlsx komen.")
 @click.pass_context
 def templates_build(ctx: click.Context, out_dir: Path) -> None:
-    """Schrijf de lege werkboeken intake.xlsx en evaluatie.xlsx."""
-    from toolbox_docs.blank_workbooks import write_blank_workbooks
+    """Schrijf de lege werkboeken intake.xlsx en evaluatie.xlsx.
+
+    Staan ze er al, dan gaat eerst een kopie naar Vorige versies/ in die map.
+    """
+    from toolbox_docs.setup_root import write_blank_workbooks
 
     settings = settings_for(ctx, out_dir if out_dir.exists() else None)
-    for path in write_blank_workbooks(out_dir, settings):
-        click.echo(f"Geschreven: {path}")
+    for line in write_blank_workbooks(out_dir, settings, now=_now()):
+        click.echo(line)
 
 
 @templates.command("fields")
@@ -130,8 +204,13 @@ def templates_fields(ctx: click.Context, kind: str, as_json: bool) -> None:
 # --- validate -----------------------------------------------------------------------------------
 
 
-def _open_output(output: Path | None) -> Any:
+def _open_output(output: Path | None, *, machine: bool) -> Any:
+    """The report's stream: the file named, else standard output (as UTF-8 for the machine formats,
+    whatever the console's code page: the reports say they are UTF-8)."""
     if output is None:
+        if machine and hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
         return sys.stdout
     try:
         return output.open("w", encoding="utf-8", newline="")
@@ -139,35 +218,65 @@ def _open_output(output: Path | None) -> Any:
         raise ToolboxError(f"kan het uitvoerbestand niet schrijven ({error.strerror}).", path=output) from None
 
 
+def _workbooks_to_check(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """The workbooks under ``paths``, and a Dutch line for each path that does not exist or holds none."""
+    from toolbox_docs.batch import find_workbooks
+
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        try:
+            exists = path.exists()
+        except OSError as error:
+            missing.append(f"Niet te bekijken: {path} ({error.strerror}).")
+            continue
+        if not exists:
+            missing.append(f"Niet gevonden: {path}. Staat er een tikfout in de naam, of is de netwerkschijf niet "
+                           "gekoppeld?")
+            continue
+        found = list(find_workbooks([path]))
+        if not found:
+            missing.append(f"Geen werkboeken (.xlsx) gevonden in {path}. Is dit de goede map?")
+        files += found
+    return files, missing
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PAD...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "junit"]), default="text",
               show_default=True, help="Uitvoer voor mensen (text) of machines (json, csv, junit).")
+@click.option("--csv-dialect", type=click.Choice(["excel-nl", "plain"]), default="excel-nl", show_default=True,
+              help="Bij --format csv: excel-nl (puntkomma's, UTF-8 met BOM, CRLF: opent goed in Nederlandse "
+                   "Excel) of plain (komma's, UTF-8 zonder BOM: voor scripts).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Schrijf het rapport naar dit bestand in plaats van naar het scherm.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Aantal processen tegelijk. Standaard: het aantal processorkernen.")
 @click.option("--quiet", "-q", is_flag=True, help="Tekstuitvoer: toon alleen bestanden met problemen.")
 @click.pass_context
-def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path | None, jobs: int | None,
-             quiet: bool) -> None:
+def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: str, output: Path | None,
+             jobs: int | None, quiet: bool) -> None:
     """Controleer werkboeken (bestanden of mappen, recursief).
 
-    Afsluitcode 0 als alles geldig is, 1 als er problemen zijn, 2 bij verkeerd gebruik.
+    Afsluitcode 0 als alles geldig is; 1 als er problemen zijn, of als een map niet bestaat of geen
+    werkboeken bevat; 2 bij verkeerd gebruik.
     """
-    from toolbox_docs.batch import Checker, find_workbooks
+    from toolbox_docs.batch import Checker
     from toolbox_docs.progress import progress_for
     from toolbox_docs.reports import Summary, TextReporter, reporter_for
 
-    settings = settings_for(ctx, paths[0])
+    started = time.perf_counter()
+    files, missing = _workbooks_to_check(paths)
+    for line in missing:
+        click.echo(line, err=True)
+    settings = settings_for(ctx, files[0] if files else None)
     # The cores this process may run on (a container or a service unit may allow fewer than the machine has).
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = jobs or cores or 1
-    stream = _open_output(output)
-    reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else reporter_for(fmt, stream)
+    stream = _open_output(output, machine=fmt != "text")
+    reporter = TextReporter(stream, verbose_valid=not quiet) if fmt == "text" else \
+        reporter_for(fmt, stream, csv_dialect=csv_dialect)
     summary = Summary()
-    started = time.perf_counter()
-    files = list(find_workbooks(paths))
     # Worker processes cost a start-up; for a handful of files one process is faster.
     workers = workers if len(files) >= 32 else 1
     try:
@@ -182,11 +291,13 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, output: Path |
         summary.seconds = time.perf_counter() - started
         reporter.finish(summary)
     finally:
-        if stream is not sys.stdout:
+        if output is not None:
             stream.close()
+        elif stream is not sys.stdout:
+            stream.detach()  # leave standard output open
     if output is not None or fmt != "text":
         click.echo(summary.text(), err=True)
-    ctx.exit(ExitCode.OK if summary.all_valid else ExitCode.PROBLEMS)
+    ctx.exit(ExitCode.OK if summary.all_valid and not missing else ExitCode.PROBLEMS)
 
 
 # --- advise and process -------------------------------------------------------------------------
@@ -214,7 +325,7 @@ class ProblemsFound(ToolboxError):
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BESTAND")
 @click.option("--json", "as_json", is_flag=True, help="Als JSON: niveau, redenen, waarschuwingen, aanpak, werkvormen, "
               "uren en euro's, totalen, checklist en versies.")
 @click.pass_context
@@ -235,7 +346,7 @@ def advise(ctx: click.Context, file: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BESTAND")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor de uitvoer. Standaard: naast het werkboek.")
 @click.option("--proposal-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -260,7 +371,12 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
     # register, and the root's projectenregister.xlsx is rewritten, just as the service would.
     roots = (settings.source.parent,) if settings.source is not None else ()
     runtime = Runtime.open(settings, roots=roots)
-    runtime.on_register_change = exporter_for(runtime)
+    export = exporter_for(runtime)
+    if export is not None:
+        def on_register_change() -> None:
+            export()  # a share that is not mounted gets the register at the service's next export
+
+        runtime.on_register_change = on_register_change
     try:
         result = process_file(file, runtime, now=_now(), out_dir=out_dir, proposal_template=proposal_template)
     finally:
@@ -278,12 +394,17 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
 
 
 def _setup_logging(level: int, log_file: Path | None) -> None:
+    """The log on stderr (the journal, a wrapper's log) and, with --log-file, in a file. On Linux the file
+    is reopened when logrotate has moved it away (``create`` mode, no copytruncate needed); on Windows
+    the wrappers rotate their own logs (deploy/windows.md)."""
     import logging
+    from logging.handlers import WatchedFileHandler
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:
         try:
-            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+            handlers.append(WatchedFileHandler(log_file, encoding="utf-8") if os.name != "nt"
+                            else logging.FileHandler(log_file, encoding="utf-8"))
         except OSError as error:
             raise ToolboxError(f"kan het logbestand niet openen ({error.strerror}).", path=log_file) from None
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(message)s", handlers=handlers,
@@ -291,12 +412,13 @@ def _setup_logging(level: int, log_file: Path | None) -> None:
 
 
 @main.command()
-@click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path),
+                metavar="MAP...")
 @click.option("--once", is_flag=True, help="Verwerk wat klaarstaat en stop (voor cron en tests).")
 @click.option("--polling", is_flag=True, help="Kijk periodiek in plaats van op meldingen te wachten "
               "(voor netwerkschijven).")
-@click.option("--interval", type=click.FloatRange(min=0.1), help="Seconden tussen twee keer kijken bij --polling "
-              "(standaard [dienst] polling_seconden).")
+@click.option("--interval", type=click.FloatRange(min=0.1), metavar="SECONDEN",
+              help="Seconden tussen twee keer kijken bij --polling (standaard [dienst] polling_seconden).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Schrijf het logboek ook naar "
               "dit bestand.")
 @click.option("--verbose", "-v", is_flag=True, help="Meer details in het logboek.")
@@ -305,7 +427,8 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
           log_file: Path | None, verbose: bool) -> None:
     """Bewaak mappen op de gedeelde schijf en verwerk elk opgeslagen werkboek (de dienst).
 
-    Instellingen komen uit --config, anders uit ROOT/toolbox.toml van de eerste map.
+    Instellingen komen uit --config, anders uit MAP/toolbox.toml van de eerste map; de voorstelsjablonen
+    uit MAP/Sjablonen/, tenzij [voorstellen] andere noemt.
     Stoppen met Ctrl-C of SIGTERM: het bestand in behandeling wordt eerst afgemaakt.
     """
     import logging
@@ -313,8 +436,7 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
     from toolbox_docs.service.service import Service
 
     _setup_logging(logging.DEBUG if verbose else logging.INFO, log_file)
-    config: Path | None = ctx.obj.get("config")
-    settings = load_settings(config=config, root=None if config else roots[0])
+    settings = load_settings(config=ctx.obj.get("config"), root=roots[0])
     service = Service(tuple(roots), settings, polling=polling, interval=interval, once=once)
     code = service.run()
     if once:
@@ -325,15 +447,13 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
 
 
 @main.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-              help="Bewaakte map, om zijn toolbox.toml te gebruiken.")
+@state_options
 @click.pass_context
-def status(ctx: click.Context, root: Path | None) -> None:
+def status(ctx: click.Context, root: Path | None, verbose: bool) -> None:
     """Laat zien of de dienst draait en wat hij het laatst deed. Afsluitcode 0 als hij draait, anders 1."""
-    from toolbox_docs.service.status import is_alive, read_status, status_path
+    from toolbox_docs.service.status import counts_text, is_alive, read_status, status_path
 
-    config: Path | None = ctx.obj.get("config")
-    settings = load_settings(config=config, root=root)
+    settings = state_settings(ctx, root, verbose)
     path = status_path(settings)
     data = read_status(path)
     if data is None:
@@ -346,13 +466,21 @@ def status(ctx: click.Context, root: Path | None) -> None:
     click.echo(f"Mappen: {', '.join(data.get('roots', []))}")
     for missing in data.get("missing_roots", []):
         click.echo(f"Niet bereikbaar: {missing}")
-    counts = data.get("counts") or {}
-    click.echo("Verwerkt: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nog niets")
-               + f"; wachtend: {data.get('pending', 0)}.")
+    click.echo(f"Bestanden sinds de start: {counts_text(data.get('counts') or {})}; wachtend: "
+               f"{data.get('pending', 0)}.")
     last = data.get("last") or {}
     if last:
-        click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({last.get('at')}) {last.get('message', '')}")
+        click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({_shown_time(last.get('at'))}) "
+                   f"{last.get('message', '')}".rstrip())
     ctx.exit(ExitCode.OK if alive else ExitCode.PROBLEMS)
+
+
+def _shown_time(value: Any) -> str:
+    """An ISO time from the heartbeat as people read it: 28-11-2026 14:01:58."""
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%d-%m-%Y %H:%M:%S")
+    except ValueError:
+        return str(value)
 
 
 @main.command()
@@ -368,16 +496,44 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
 
 
 @main.command()
-@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP")
+@click.option("--vernieuw", "renew", is_flag=True,
+              help="Vervang bestaande sjablonen door nieuwe; de oude gaan eerst naar Sjablonen/Vorige versies/. "
+                   "toolbox.toml blijft altijd zoals hij is.")
 @click.pass_context
-def init(ctx: click.Context, root: Path) -> None:
-    """Richt een bewaakte map in: Sjablonen/, Projecten/ en een voorbeeld-toolbox.toml."""
+def init(ctx: click.Context, root: Path, renew: bool) -> None:
+    """Richt een bewaakte map in: Sjablonen/, Projecten/ en toolbox.toml.
+
+    Wat er al staat, blijft staan (het kan aangepast zijn). De lege werkboeken krijgen de keuzelijsten
+    uit MAP/toolbox.toml. De voorstelsjablonen in Sjablonen/ zijn de sjablonen die de dienst gebruikt.
+    """
     from toolbox_docs.setup_root import init_root
 
-    settings = settings_for(ctx)
-    for line in init_root(root, settings):
+    for line in init_root(root, config=ctx.obj.get("config"), renew=renew, now=_now()):
         click.echo(line)
 
+
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path), metavar="MAP")
+@click.pass_context
+def doctor(ctx: click.Context, root: Path) -> None:
+    """Controleer de inrichting van een bewaakte map: wat er is en wat ontbreekt.
+
+    Noemt het instellingenbestand en de database die gebruikt worden, of de dienst draait (en met of
+    zonder --polling), en op wat voor schijf de map staat. Leest alleen, verandert niets.
+
+    \b
+    Afsluitcode 0 als er niets op te lossen is (ook met punten om op te letten);
+    1 als er iets op te lossen is; 2 bij verkeerd gebruik.
+    """
+    from toolbox_docs.doctor import FIX, diagnose, summary
+
+    findings = diagnose(root, config=ctx.obj.get("config"))
+    click.echo(f"Inrichting van {root}:")
+    for finding in findings:
+        click.echo(f"  {finding.level:<9} {finding.text}")
+    click.echo(summary(findings))
+    ctx.exit(ExitCode.PROBLEMS if any(f.level == FIX for f in findings) else ExitCode.OK)
 
 
 # --- the projectenregister and the evaluation reminders -------------------------------------------
@@ -389,9 +545,10 @@ def register_group() -> None:
 
 
 @register_group.command("search")
-@click.argument("terms", nargs=-1, required=True)
+@click.argument("terms", nargs=-1, required=True, metavar="WOORD...")
+@state_options
 @click.pass_context
-def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
+def register_search(ctx: click.Context, terms: Sequence[str], root: Path | None, verbose: bool) -> None:
     """Zoek projecten op naam, trefwoorden, gebied, beleidsveld, werkvormen en lessen.
 
     Alle woorden moeten voorkomen; hoofdletters en accenten tellen niet mee.
@@ -400,7 +557,7 @@ def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
     from toolbox_docs.register import Register, excerpt, fold
     from toolbox_docs.state import State
 
-    settings = settings_for(ctx, Path.cwd())
+    settings = state_settings(ctx, root, verbose)
     state = State(settings.state_db)
     try:
         found = Register(state).search(" ".join(terms))
@@ -426,8 +583,9 @@ def register_search(ctx: click.Context, terms: Sequence[str]) -> None:
 @register_group.command("export")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Bestand om te schrijven. Standaard: projectenregister.xlsx in de huidige map.")
+@state_options
 @click.pass_context
-def register_export(ctx: click.Context, out_file: Path | None) -> None:
+def register_export(ctx: click.Context, out_file: Path | None, root: Path | None, verbose: bool) -> None:
     """Schrijf het hele projectenregister als Excel-werkboek (tabbladen Lopend en Afgerond).
 
     Afsluitcode 0 als het bestand geschreven is, 2 als dat niet lukt.
@@ -437,7 +595,7 @@ def register_export(ctx: click.Context, out_file: Path | None) -> None:
     from toolbox_docs.register_xlsx import write_register
     from toolbox_docs.state import State
 
-    settings = settings_for(ctx, Path.cwd())
+    settings = state_settings(ctx, root, verbose)
     target = out_file if out_file is not None else Path.cwd() / REGISTER_NAME
     state = State(settings.state_db)
     try:
@@ -452,11 +610,13 @@ def register_export(ctx: click.Context, out_file: Path | None) -> None:
 @main.command("reminders")
 @click.option("--send", is_flag=True, help="Verstuur de herinneringen per e-mail aan de trekkers "
               "(instellingen [smtp]). Elke herinnering gaat één keer.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="JJJJ-MM-DD",
-              help="Reken met deze datum (JJJJ-MM-DD) in plaats van vandaag, bijvoorbeeld om vooruit te "
-                   "kijken.")
+@click.option("--today", type=DutchDate(), metavar="DD-MM-JJJJ",
+              help="Reken met deze datum in plaats van vandaag, bijvoorbeeld om vooruit te kijken: "
+                   "05-03-2027 (of 2027-03-05).")
+@state_options
 @click.pass_context
-def reminders_command(ctx: click.Context, send: bool, today: dt.datetime | None) -> None:
+def reminders_command(ctx: click.Context, send: bool, today: dt.date | None, root: Path | None,
+                      verbose: bool) -> None:
     """Toon de herinneringen voor de evaluatie die aan de beurt zijn; verstuur ze met --send.
 
     Drie maanden voor het einde van de participatie: 'evalueer met externe partijen'. Zes weken voor
@@ -475,8 +635,8 @@ def reminders_command(ctx: click.Context, send: bool, today: dt.datetime | None)
     from toolbox_docs.reminders import find_due, send_reminders
     from toolbox_docs.state import State
 
-    settings = settings_for(ctx, Path.cwd())
-    day = today.date() if today is not None else dt.date.today()
+    settings = state_settings(ctx, root, verbose)
+    day = today if today is not None else dt.date.today()
     state = State(settings.state_db)
     try:
         due = find_due(state, settings, today=day)

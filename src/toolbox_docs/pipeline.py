@@ -278,7 +278,7 @@ def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out_
         return _write_failed(path, check, digest, f"feedback kon niet geschreven worden: {error}", check.problems)
     errors = sum(1 for p in check.problems if p.is_error)
     return ProcessResult(path, Outcome.REJECTED, check.kind, digest, (action,), check.problems,
-                         message=f"{errors} probleem/problemen; zie {target.name}")
+                         message=f"{errors} {'punt' if errors == 1 else 'punten'} om te verbeteren; zie {target.name}")
 
 
 def _outcome(actions: list[Action]) -> Outcome:

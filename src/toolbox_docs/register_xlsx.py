@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -205,18 +206,36 @@ def belongs_to(project: Project, root: Path) -> bool:
     return Path(project.intake_path).is_relative_to(key)
 
 
-def exporter_for(runtime: Runtime) -> Callable[[], None] | None:
-    """A callback that rewrites the register in each watched root (with that root's projects)."""
+def exporter_for(runtime: Runtime) -> Callable[[], bool] | None:
+    """A callback that rewrites the register in each watched root (with that root's projects); False when
+    a root could not have it now and it should be tried again later.
+
+    A root that is a mount point (a share mounted on it) gets its register only while the share is
+    mounted: otherwise the workbook would land in the empty folder under the mount point, hidden once
+    the share is back (``service/mounts.py``)."""
     if not runtime.roots:
         return None
+    mounted = {root for root in runtime.roots if os.path.ismount(root)}
+    waiting: set[Path] = set()
 
-    def export() -> None:
+    def export() -> bool:
+        absent = {root for root in mounted if not os.path.ismount(root)}
+        for root in sorted(absent - waiting):
+            log.warning("Projectenregister niet geschreven: de netwerkschijf op %s is niet gekoppeld; dat "
+                        "gebeurt zodra hij terug is.", root)
+        waiting.clear()
+        waiting.update(absent)
+        if absent == set(runtime.roots):
+            return False
         projects = runtime.register.all()
         for root in runtime.roots:
+            if root in absent:
+                continue
             mine = [p for p in projects if belongs_to(p, root)]
             try:
                 write_register(root / REGISTER_NAME, mine)
             except WriteError as error:
                 log.warning("Projectenregister niet geschreven: %s", error)
+        return not absent
 
     return export

@@ -1,9 +1,18 @@
-"""Validation reports, written as results stream in: text for people, JSON, CSV and JUnit for machines."""
+"""Validation reports, written as results stream in: text for people, JSON, CSV and JUnit for machines.
+
+The CSV is made for Dutch Excel by default (``excel-nl``: ``;`` between cells, UTF-8 with a byte-order
+mark so that Excel reads € and ë right, CRLF line ends); ``plain`` is RFC 4180 (commas, CRLF) in UTF-8
+without a mark, for scripts. Every CSV cell is neutralised against formula injection. File names come from a share
+anyone can write to: a name with bytes that are not UTF-8, or with control characters, is shown with
+U+FFFD in their place where the format cannot carry them (every format for undecodable bytes, JUnit's
+XML for control characters), so a report is always well-formed.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +24,30 @@ from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID
 from toolbox_docs.forms.validate import Problem
 
 FORMATS = ("text", "json", "csv", "junit")
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    delimiter: str
+    byte_order_mark: bool
+    line_end: str
+
+
+CSV_DIALECTS = {
+    "excel-nl": CsvDialect(";", byte_order_mark=True, line_end="\r\n"),
+    # RFC 4180. CRLF in both: the csv module quotes a cell holding CR or LF only when the line end has it.
+    "plain": CsvDialect(",", byte_order_mark=False, line_end="\r\n"),
+}
+DEFAULT_CSV_DIALECT = "excel-nl"
+
+
+def shown_path(path: str) -> str:
+    """A path as text that any UTF-8 stream can take: bytes that are not UTF-8 (kept by Python as lone
+    surrogates) become U+FFFD."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte (a damaged Windows name)
+        return path.encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass
@@ -65,7 +98,7 @@ def problem_dict(problem: Problem) -> dict[str, str | None]:
 
 def report_dict(report: FileReport) -> dict[str, object]:
     check = report.check
-    return {"path": report.path, "kind": check.kind, "template_version": check.version,
+    return {"path": shown_path(report.path), "kind": check.kind, "template_version": check.version,
             "valid": check.ok, "status": check.status,
             "problems": [problem_dict(p) for p in check.problems]}
 
@@ -99,12 +132,13 @@ class TextReporter(Reporter):
             if self.verbose_valid:
                 warnings = len(check.problems)
                 extra = f", {warnings} waarschuwing{'en' if warnings != 1 else ''}" if warnings else ""
-                self.stream.write(f"OK    {report.path}: geldig ({check.kind}, versie {check.version}{extra})\n")
+                self.stream.write(f"OK    {shown_path(report.path)}: geldig ({check.kind}, versie {check.version}"
+                                  f"{extra})\n")
                 for problem in check.problems:
                     self._problem(problem)
             return
         label = _STATUS_TEXT.get(check.status, check.status)
-        self.stream.write(f"FOUT  {report.path}: {label}\n")
+        self.stream.write(f"FOUT  {shown_path(report.path)}: {label}\n")
         for problem in check.problems:
             self._problem(problem)
 
@@ -139,23 +173,46 @@ class CsvReporter(Reporter):
     COLUMNS = ("path", "status", "kind", "template_version", "severity", "code", "sheet", "cell", "field",
                "message")
 
+    def __init__(self, stream: TextIO, *, dialect: str = DEFAULT_CSV_DIALECT) -> None:
+        super().__init__(stream)
+        self.dialect = CSV_DIALECTS[dialect]
+
     def start(self) -> None:
-        self.writer = csv.writer(self.stream, lineterminator="\n")
+        if self.dialect.byte_order_mark:
+            self.stream.write("\ufeff")
+        self.writer = csv.writer(self.stream, delimiter=self.dialect.delimiter,
+                                 lineterminator=self.dialect.line_end)
         self.writer.writerow(self.COLUMNS)
 
     def add(self, report: FileReport) -> None:
         check = report.check
-        base = [report.path, check.status, check.kind or "", check.version or ""]
+        base = [shown_path(report.path), check.status, check.kind or "", check.version or ""]
         if not check.problems:
-            self.writer.writerow([*base, "", "", "", "", "", ""])
+            self._row([*base, "", "", "", "", "", ""])
         for problem in check.problems:
-            self.writer.writerow([*base, problem.severity, problem.code, problem.sheet or "", problem.cell or "",
-                                  problem.field or "", _neutralise(problem.message)])
+            self._row([*base, problem.severity, problem.code, problem.sheet or "", problem.cell or "",
+                       problem.field or "", problem.message])
+
+    def _row(self, cells: list[str | int]) -> None:
+        self.writer.writerow([neutralise(str(cell)) for cell in cells])
 
 
-def _neutralise(text: str) -> str:
-    """Keep a spreadsheet from running a cell that starts with = + - @ as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula: a cell that starts with = + - @, a tab or a
+    carriage return gets a leading apostrophe (OWASP's advice for CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# Characters XML 1.0 cannot carry at all (not even as a character reference).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that XML 1.0 can carry: control characters and lone surrogates become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", shown_path(text))
 
 
 class JunitReporter(Reporter):
@@ -171,15 +228,15 @@ class JunitReporter(Reporter):
 
     def add(self, report: FileReport) -> None:
         check = report.check
-        name = quoteattr(report.path)
+        name = quoteattr(xml_text(report.path))
         errors = [p for p in check.problems if p.is_error]
         if check.ok:
             body = ""
         else:
             text = "\n".join(f"{p.severity} {p.place()}: {p.message}" for p in check.problems)
             first = errors[0].message if errors else check.status
-            body = (f'<failure type={quoteattr(check.status)} message={quoteattr(first)}>'
-                    f"{escape(text)}</failure>")
+            body = (f'<failure type={quoteattr(xml_text(check.status))} message={quoteattr(xml_text(first))}>'
+                    f"{escape(xml_text(text))}</failure>")
         self.cases.write(f'  <testcase classname="toolbox-docs.validate" name={name}>{body}</testcase>\n')
 
     def finish(self, summary: Summary) -> None:
@@ -193,5 +250,7 @@ class JunitReporter(Reporter):
         self.stream.write("</testsuite>\n")
 
 
-def reporter_for(name: str, stream: TextIO) -> Reporter:
-    return {"text": TextReporter, "json": JsonReporter, "csv": CsvReporter, "junit": JunitReporter}[name](stream)
+def reporter_for(name: str, stream: TextIO, *, csv_dialect: str = DEFAULT_CSV_DIALECT) -> Reporter:
+    if name == "csv":
+        return CsvReporter(stream, dialect=csv_dialect)
+    return {"text": TextReporter, "json": JsonReporter, "junit": JunitReporter}[name](stream)

@@ -23,6 +23,10 @@ from toolbox_docs.resources import templates_dir
 
 SETTINGS_FILE = "toolbox.toml"
 ENV_PREFIX = "TOOLBOX_"
+# The root's folder of templates (``toolbox-docs init`` fills it): its proposal templates are the ones
+# used, unless ``[voorstellen]`` names others.
+TEMPLATES_FOLDER = "Sjablonen"
+PROPOSAL_TEMPLATES = {"college_template": "collegevoorstel.docx", "council_template": "raadsvoorstel.docx"}
 
 DEFAULT_AREAS = (
     "Hele gemeente", "Heerlen-Centrum", "Heerlerbaan", "Heerlerheide", "Hoensbroek", "Meezenbroek",
@@ -285,15 +289,28 @@ def apply_env(settings: Settings, environ: Mapping[str, str]) -> Settings:
     return settings
 
 
+def apply_root_templates(settings: Settings, root: Path) -> Settings:
+    """The proposal templates in ``ROOT/Sjablonen/`` where ``[voorstellen]`` names none: an admin's edit
+    of ``Sjablonen/collegevoorstel.docx`` is what the proposals are made from."""
+    defaults = Settings()
+    for attribute, name in PROPOSAL_TEMPLATES.items():
+        candidate = root / TEMPLATES_FOLDER / name
+        if getattr(settings, attribute) == getattr(defaults, attribute) and candidate.is_file():
+            settings = _set(settings, attribute, candidate)
+    return settings
+
+
 def load_settings(*, root: Path | None = None, config: Path | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
-    """Defaults, then ``config`` (or ``ROOT/toolbox.toml`` when present), then the environment."""
+    """Defaults, then ``config`` (or ``ROOT/toolbox.toml`` when present), then the environment; with a
+    ``root``, its ``Sjablonen/`` proposal templates unless the settings name others."""
     settings = Settings()
     if config is not None:
         settings = apply_toml(settings, config)
     elif root is not None and (root / SETTINGS_FILE).is_file():
         settings = apply_toml(settings, root / SETTINGS_FILE)
-    return apply_env(settings, os.environ if environ is None else environ)
+    settings = apply_env(settings, os.environ if environ is None else environ)
+    return apply_root_templates(settings, root) if root is not None else settings
 
 
 def settings_reference() -> list[tuple[str, str, str]]:

@@ -30,14 +30,13 @@ class Problem:
         return self.severity == ERROR
 
     def place(self) -> str:
-        """Where, in Dutch: "blad 'Intake', cel B5 (veld project_name)"."""
+        """Where, in Dutch, for people: "blad 'Intake', cel B5". The field id is for machines (the JSON
+        and CSV reports); the message names the field by its label."""
         parts = []
         if self.sheet:
             parts.append(f"blad '{self.sheet}'")
         if self.cell:
             parts.append(f"cel {self.cell}")
-        if self.field:
-            parts.append(f"veld {self.field}")
         return ", ".join(parts)
 
 

@@ -6,7 +6,9 @@ worker process (time and memory bounds); deferred and failed work is retried aft
 ``opnieuw_proberen_seconden``, doubling for each further attempt on the same content up to
 ``MAX_RETRY_SECONDS``, so that files that cannot be finished (documents left open, a read-only folder)
 do not crowd out new work; a change of the file, or an owner file going away, brings its turn forward.
-A root that goes away is reported in the log and the heartbeat, and watched again when it is back.
+A root that goes away is reported in the log and the heartbeat, and watched again when it is back; so is
+a share mounted at or below a root that is unmounted (``mounts.py``): nothing is read or written there
+until it is mounted again, then everything is looked at again.
 SIGTERM and Ctrl-C finish the file in hand and stop cleanly.
 """
 
@@ -34,9 +36,10 @@ from toolbox_docs.outputs import feedback_path
 from toolbox_docs.pipeline import Outcome
 from toolbox_docs.publish import publish
 from toolbox_docs.service.candidates import is_candidate, scan
+from toolbox_docs.service.mounts import MountWatch
 from toolbox_docs.service.observer import Watch
 from toolbox_docs.service.readiness import Readiness
-from toolbox_docs.service.status import BEAT_SECONDS, status_path, write_status
+from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
 from toolbox_docs.service.worker import CRASH, LIMIT, Worker, WorkResult
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import State, path_key
@@ -114,6 +117,7 @@ class Service:
         self.stats = _Stats()
         self.results: list[WorkResult] = []
         self.missing_roots: set[Path] = set()
+        self.mounts = MountWatch(self.roots)
         self.status_file = status_path(settings)
         self.reminders_at = dt.datetime.min  # when _daily next looks at the evaluation reminders
         self.busy: dict[str, Any] = {}  # the file in the worker's hands, for the heartbeat
@@ -146,7 +150,7 @@ class Service:
             self.state.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        log.info("Dienst gestopt. Verwerkt: %s.", dict(self.stats.counts) or "niets")
+        log.info("Dienst gestopt. Bestanden in deze run: %s.", counts_text(self.stats.counts))
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
         return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
 
@@ -190,7 +194,7 @@ class Service:
 
     def _scan_all(self) -> None:
         for root in self.roots:
-            if not root.is_dir():
+            if not root.is_dir() or self.mounts.is_gone(root):
                 if root not in self.missing_roots:
                     log.warning("Bewaakte map %s is niet bereikbaar; de dienst wacht tot hij terug is.", root)
                     self.missing_roots.add(root)
@@ -262,10 +266,20 @@ class Service:
                 self.pending[waiting] = time.time()
 
     def _check_health(self) -> None:
-        if self.watch.healthy():
-            return
-        self._restart_watch()
-        self._scan_all()
+        if self._check_mounts() or not self.watch.healthy():
+            self._restart_watch()
+            self._scan_all()
+
+    def _check_mounts(self) -> bool:
+        """Say which shares went away or came back; True when one came back (then look at everything)."""
+        went, back = self.mounts.check()
+        for mount in went:
+            log.warning("De netwerkschijf op %s (%s) is niet meer gekoppeld. De dienst wacht tot hij terug is; "
+                        "er gaat niets verloren.", mount.point, mount.fstype)
+        for mount in back:
+            log.info("De netwerkschijf op %s (%s) is weer gekoppeld; de dienst kijkt alles opnieuw na.",
+                     mount.point, mount.fstype)
+        return bool(back)
 
     def _restart_watch(self) -> None:
         log.warning("Bewaker werkt niet (meer) voor alle mappen; wordt opnieuw gestart.")
@@ -399,7 +413,7 @@ class Service:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "roots": [str(r) for r in self.roots],
-            "missing_roots": sorted(str(r) for r in self.missing_roots),
+            "missing_roots": sorted(str(r) for r in self.missing_roots | self.mounts.gone),
             "polling": self.watch.polling,
             "started": self.stats.started,
             "beat": time.time(),

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,16 @@ def is_alive(data: dict[str, Any], *, now: float | None = None) -> bool:
     if data.get("state") != "running":
         return False
     return now - float(data.get("beat", 0)) <= STALE_SECONDS and pid_alive(int(data.get("pid", 0)))
+
+
+_OUTCOME_ORDER = ("verwerkt", "afgekeurd", "uitgesteld", "mislukt", "genegeerd")
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """What the service did, for people: "41 verwerkt, 2 afgekeurd"; "nog niets" when nothing."""
+    def order(item: tuple[str, int]) -> tuple[int, str]:
+        name = item[0]
+        return (_OUTCOME_ORDER.index(name) if name in _OUTCOME_ORDER else len(_OUTCOME_ORDER), name)
+
+    return ", ".join(f"{number} {name}" for name, number in sorted(counts.items(), key=order) if number) \
+        or "nog niets"

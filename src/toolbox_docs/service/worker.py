@@ -144,7 +144,7 @@ class RegisterExport:
     (or a kill before it) loses nothing: the next export, at the latest when a worker starts, has it all.
     """
 
-    def __init__(self, export: Callable[[], None] | None) -> None:
+    def __init__(self, export: Callable[[], bool | None] | None) -> None:
         self._export = export
         self.dirty = False
         self._last = time.monotonic()
@@ -161,7 +161,9 @@ class RegisterExport:
         self.dirty = False
         self._last = time.monotonic()
         try:
-            self._export()
+            if self._export() is False:
+                self.dirty = True  # a share is not mounted: again once it is back
+                return
             _release_memory()
         except MemoryError:
             log.warning("Projectenregister niet geschreven: er was meer geheugen nodig dan de grens.")
