@@ -141,8 +141,17 @@ _EVALUATION_V1 = Answers(
     ],
 )
 
+# Evaluation version 2 split level and role: the same evaluation, as typed into the version 2 template.
+_EVALUATION_V2 = Answers(
+    values={key: value for key, value in _EVALUATION_V1.values.items()
+            if key not in ("planned_level", "achieved_level")}
+    | {"planned_role": "faciliteren", "achieved_role": "faciliteren"},
+    rows=_EVALUATION_V1.rows,
+)
+
 # What was typed into each released template version. Add one entry per new version; never change one.
 ANSWERS: dict[str, Answers] = {
     fixture_name("intake", 1): _INTAKE_V1,
     fixture_name("evaluatie", 1): _EVALUATION_V1,
+    fixture_name("evaluatie", 2): _EVALUATION_V2,
 }

@@ -42,6 +42,7 @@ from toolbox_docs.forms.schema import (
     schema_for,
     versions,
 )
+from toolbox_docs.forms.vocab import Level, RobRung
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.pipeline import Outcome, Runtime, process_file
@@ -52,7 +53,13 @@ from toolbox_docs.settings import Settings
 # later needs nothing (it is empty in both).
 TODAY: dict[str, Answers] = {
     fixture_name("intake", 1): ANSWERS[fixture_name("intake", 1)],
-    fixture_name("evaluatie", 1): ANSWERS[fixture_name("evaluatie", 1)],
+    # Evaluation 2 split level and role: "faciliteren" in version 1's one list is the municipality's role.
+    fixture_name("evaluatie", 1): Answers(
+        values={key: value for key, value in ANSWERS[fixture_name("evaluatie", 1)].values.items()
+                if key not in ("planned_level", "achieved_level")}
+        | {"planned_role": "faciliteren", "achieved_role": "faciliteren"},
+        rows=ANSWERS[fixture_name("evaluatie", 1)].rows),
+    fixture_name("evaluatie", 2): ANSWERS[fixture_name("evaluatie", 2)],
 }
 
 RELEASED = [pytest.param(kind, version, id=fixture_name(kind, version))
@@ -207,3 +214,42 @@ def test_every_version_step_that_drops_or_redeclares_a_field_has_a_migration() -
     for migration in MIGRATIONS:
         assert migration.to_version in versions(migration.kind)[1:], migration
         assert migration.summary.strip()
+
+
+# --- evaluation 1 → 2: level and role apart --------------------------------------------------------
+
+
+def _evaluation_v1(**changes: Any) -> bytes:
+    """A filled evaluation on the version 1 template (built from its declarations), with ``changes``."""
+    answers = ANSWERS[fixture_name("evaluatie", 1)]
+    blank = build_workbook(schema_for("evaluatie", 1), _lists())
+    values = {**answers.values, **changes}
+    return fill_workbook(blank, {k: v for k, v in values.items() if v is not None}, answers.rows)
+
+
+def test_a_version_1_burger_evaluation_keeps_its_levels_as_levels() -> None:
+    check = _check(_evaluation_v1(participation_kind="burgerparticipatie", planned_level="adviseren",
+                                  achieved_level="raadplegen"))
+    assert check.status == VALID and check.version == 1, check.problems
+    record = check.record
+    assert (record.planned_level, record.achieved_level) == (Level.ADVISE, Level.CONSULT)
+    assert (record.planned_role, record.achieved_role) == (None, None)
+    assert (record.step_name, record.planned_step, record.achieved_step) == ("niveau", "adviseren", "raadplegen")
+
+
+def test_a_version_1_overheid_evaluation_has_its_role_as_a_role() -> None:
+    record = _check(fixture_path("evaluatie", 1).read_bytes()).record
+    assert (record.planned_role, record.achieved_role) == (RobRung.FACILITATE, RobRung.FACILITATE)
+    assert (record.planned_level, record.achieved_level) == (None, None)
+    assert (record.step_name, record.achieved_step) == ("rol van de gemeente", "faciliteren")
+
+
+def test_a_version_1_evaluation_is_judged_by_version_1_rules_at_its_own_cells() -> None:
+    """A ladder level for overheidsparticipatie broke version 1's rule; the message points at version 1's
+    cell, not at a field of today's template that the person's workbook does not have."""
+    data = _evaluation_v1(achieved_level="adviseren")
+    for reader in READERS:
+        check = _check(data, reader)
+        assert [(p.code, p.field) for p in check.problems] == [("level-not-for-kind", "achieved_level")]
+        old_cell = openpyxl.load_workbook(io.BytesIO(data)).defined_names["achieved_level"].attr_text
+        assert old_cell.endswith(f"${check.problems[0].cell[0]}${check.problems[0].cell[1:]}")

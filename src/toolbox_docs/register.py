@@ -21,6 +21,7 @@ from toolbox_docs.advice.model import Advice
 from toolbox_docs.errors import StateError
 from toolbox_docs.evaluation import Verdict, actual
 from toolbox_docs.forms.records import Evaluation, Intake
+from toolbox_docs.forms.vocab import step_name
 from toolbox_docs.state import State, path_key
 
 RUNNING = "lopend"
@@ -66,6 +67,12 @@ class Project:
     @property
     def end_date(self) -> dt.date | None:
         return dt.date.fromisoformat(self.end) if self.end else None
+
+    @property
+    def step_name(self) -> str:
+        """What ``level`` and ``actual_level`` hold: "niveau" (participatieladder, burgerparticipatie) or
+        "rol van de gemeente" (overheidsparticipatietrap, overheidsparticipatie)."""
+        return step_name(self.kind)
 
     def search_text(self) -> str:
         parts = (self.name, self.keywords, self.area, self.policy_field, " ".join(self.methods), self.lessons,
@@ -201,7 +208,7 @@ class Register:
         done = replace(
             project,
             status=FINISHED,
-            actual_level=evaluation.achieved_level,
+            actual_level=evaluation.achieved_step,
             actual_euros=_decimal_text(figures.euros),
             actual_hours=_decimal_text(figures.hours),
             participants=figures.participants,

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.fsio import WriteError, atomic_write
 from toolbox_docs.outputs import REGISTER_NAME
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolbox_docs.register")
 
-# (header, width, value of a project); the first seven are the seed's columns.
+# (header, width, value of a project); the first seven are the seed's columns. A project's level and
+# actual level are a level of the participatieladder or a role of the municipality (ROB trap), by its kind:
+# each has its own column, so that the two ladders are never mixed in one filter.
 _COMMON: list[tuple[str, int, Callable[[Project], Any]]] = [
     ("Project", 34, lambda p: p.name),
     ("Contactpersoon", 22, lambda p: p.contact),
@@ -42,7 +45,8 @@ _COMMON: list[tuple[str, int, Callable[[Project], Any]]] = [
     ("Beleidsveld", 22, lambda p: p.policy_field),
     ("Trefwoorden", 30, lambda p: ", ".join(x for x in (p.keywords, p.evaluation_keywords) if x)),
     ("Soort", 20, lambda p: p.kind),
-    ("Niveau (advies)", 16, lambda p: p.level),
+    ("Niveau (advies)", 16, lambda p: p.level if p.step_name == LEVEL_NAME else None),
+    ("Rol van de gemeente (advies)", 18, lambda p: p.level if p.step_name == ROLE_NAME else None),
     ("Werkvormen", 40, lambda p: "; ".join(p.methods)),
     ("Budget gepland (€)", 16, lambda p: _money(p.planned_euros)),
     ("Start participatie", 14, lambda p: _date(p.start)),
@@ -50,7 +54,8 @@ _COMMON: list[tuple[str, int, Callable[[Project], Any]]] = [
     ("Besluit", 14, lambda p: _date(p.decision)),
 ]
 _FINISHED: list[tuple[str, int, Callable[[Project], Any]]] = [
-    ("Bereikt niveau", 16, lambda p: p.actual_level),
+    ("Niveau (bereikt)", 16, lambda p: p.actual_level if p.step_name == LEVEL_NAME else None),
+    ("Rol van de gemeente (bereikt)", 18, lambda p: p.actual_level if p.step_name == ROLE_NAME else None),
     ("Kosten werkelijk (€)", 16, lambda p: _money(p.actual_euros)),
     ("Uren werkelijk", 12, lambda p: _money(p.actual_hours)),
     ("Deelnemers", 12, lambda p: p.participants or None),

@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from toolbox_docs.forms.schema import TEMPLATE_VERSIONS, schema_for
+from toolbox_docs.forms.schema import EVALUATION, TEMPLATE_VERSIONS, schema_for
+from toolbox_docs.forms.vocab import Level, RobRung
 
 Values = dict[str, Any]
 Rows = tuple[dict[str, Any], ...]
@@ -38,7 +39,22 @@ class Migration:
     apply: Callable[[Values, Rows], tuple[Values, Rows]]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+def _split_level_and_role(values: Values, rows: Rows) -> tuple[Values, Rows]:
+    """Evaluation 1 → 2: one list held both ladders; now a level (burgerparticipatie) and a role of the
+    municipality (overheidsparticipatie) are separate fields. Each word goes to the field of its ladder
+    ("faciliteren" becomes a role), whatever the kind, so nothing typed is lost or changed."""
+    for level_id, role_id in (("planned_level", "planned_role"), ("achieved_level", "achieved_role")):
+        word = values.pop(level_id, None)
+        values[level_id] = Level(word) if word in Level.values() else None
+        values[role_id] = RobRung(word) if word in RobRung.values() else None
+    return values, rows
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(EVALUATION, 2, "level and role apart: 'planned_level'/'achieved_level' of one list become "
+              "'planned_level'/'achieved_level' (participatieladder) and 'planned_role'/'achieved_role' (ROB trap)",
+              _split_level_and_role),
+)
 
 
 def migration_for(kind: str, to_version: int) -> Migration | None:

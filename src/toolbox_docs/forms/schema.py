@@ -71,7 +71,7 @@ KINDS = (INTAKE, EVALUATION)
 
 # The current template version of each form: bump it for every change to its fields, columns or rules (see
 # the module docstring); older versions stay readable through their declarations and ``migrations.py``.
-TEMPLATE_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 1}
+TEMPLATE_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 2}
 # The oldest version still read; a workbook older than this is refused with a Dutch message.
 FIRST_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 1}
 
@@ -277,6 +277,7 @@ WARNING = "waarschuwing"
 # --- intake -------------------------------------------------------------------------------------
 
 _OVERHEID = When("participation_kind", (ParticipationKind.OVERHEID.value,))
+_BURGER = When("participation_kind", (ParticipationKind.BURGER.value,))
 _NO_INFLUENCE = When("influence_room", ("geen",))
 _SOME_INFLUENCE = When("influence_room", ("geen",), negate=True)
 _HAS_PROPOSAL = When("proposal_kind", ("collegevoorstel", "raadsvoorstel"))
@@ -471,8 +472,15 @@ def _evaluation_fields() -> tuple[Field, ...]:
               required=True, prefilled=True),
         Field("trekker_email", "E-mail trekker", "Ingevuld door de toolbox.", FieldType.EMAIL, planned,
               required=True, prefilled=True),
+        # Version 1 had one list for both ladders ("levels"); version 2 splits level and role by kind.
         Field("planned_level", "Gepland niveau", "Het niveau uit het advies.", FieldType.CHOICE, planned,
-              required=True, list_name="levels", prefilled=True),
+              required=True, list_name="levels", prefilled=True, until=2),
+        Field("planned_level", "Gepland niveau", "Burgerparticipatie: het niveau op de participatieladder uit "
+              "het advies.", FieldType.CHOICE, planned, required_when=_BURGER, applies_when=_BURGER,
+              choices=vocab.Level, prefilled=True, since=2),
+        Field("planned_role", "Geplande rol van de gemeente", "Overheidsparticipatie: de rol van de gemeente "
+              "(overheidsparticipatietrap) uit het advies.", FieldType.CHOICE, planned,
+              required_when=_OVERHEID, applies_when=_OVERHEID, choices=vocab.RobRung, prefilled=True, since=2),
         Field("planned_methods", "Geplande werkvormen", "De werkvormen uit het advies.",
               FieldType.LONGTEXT, planned, prefilled=True),
         Field("planned_hours", "Geplande uren", "Uren uit het advies.", FieldType.DECIMAL, planned,
@@ -484,7 +492,13 @@ def _evaluation_fields() -> tuple[Field, ...]:
         Field("participation_end", "Einde participatie", "Uit de intake.", FieldType.DATE, planned,
               prefilled=True),
         Field("achieved_level", "Bereikt niveau", "Welk niveau van participatie is in de praktijk "
-              "bereikt?", FieldType.CHOICE, result, required=True, list_name="levels"),
+              "bereikt?", FieldType.CHOICE, result, required=True, list_name="levels", until=2),
+        Field("achieved_level", "Bereikt niveau", "Alleen bij burgerparticipatie: welke trede van de "
+              "participatieladder is in de praktijk bereikt (informeren … meebeslissen)?", FieldType.CHOICE,
+              result, required_when=_BURGER, applies_when=_BURGER, choices=vocab.Level, since=2),
+        Field("achieved_role", "Rol van de gemeente", "Alleen bij overheidsparticipatie: welke rol had de "
+              "gemeente in de praktijk (loslaten … reguleren)?", FieldType.CHOICE, result,
+              required_when=_OVERHEID, applies_when=_OVERHEID, choices=vocab.RobRung, since=2),
         Field("decision_taken", "Besluit al genomen", "Heeft het college of de raad al besloten? Zo nee, "
               "dan voegt de toolbox de uitkomst toe aan de participatieparagraaf.", FieldType.FLAG, result,
               required=True),
@@ -554,7 +568,7 @@ EVALUATION_RULES: tuple[Rule, ...] = (
          "Dit niveau hoort niet bij deze soort participatie. Kies bij burgerparticipatie een trede van de "
          "participatieladder (informeren … meebeslissen), bij overheidsparticipatie een rol (loslaten … "
          "reguleren).",
-         lambda v, _: not _level_matches_kind(v)),
+         lambda v, _: not _level_matches_kind(v), until=2),  # version 2: separate fields, applies_when
     Rule("no-methods-used", ERROR, "methods_used",
          "Er staat geen enkele werkvorm in de tabel 'Werkvormen'. Vul in wat er is gedaan, ook als dat "
          "alleen informeren was.",

@@ -90,7 +90,8 @@ def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[
         cell = raw.cells.get(field.id)
         sheet, ref = (cell.sheet, cell.ref) if cell else (schema.sheet, None)
         if field.applies_when is not None and not field.applies_when.holds(values):
-            if values[field.id] is not None and values[field.id] is not False:
+            known = values.get(field.applies_when.field) is not None  # else that field has its own problem
+            if known and values[field.id] is not None and values[field.id] is not False:
                 found[field.id].append(Problem(
                     "not-applicable", WARNING,
                     f"{field.label}: dit veld geldt alleen {field.applies_when.describe(schema.label_of)}; de "
