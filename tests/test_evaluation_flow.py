@@ -23,12 +23,13 @@ from click.testing import CliRunner
 from lxml import etree
 from openpyxl import load_workbook
 
+from intake_factory import uitdaagrecht_community_centre
 from toolbox_docs import register_xlsx
 from toolbox_docs.cli import main
 from toolbox_docs.formatting import euro, hours, number
 from toolbox_docs.forms.check import check_workbook
-from toolbox_docs.forms.schema import CRITERION_KEYS
-from toolbox_docs.forms.xlsx_fill import fill_workbook
+from toolbox_docs.forms.schema import CRITERION_KEYS, INTAKE_SCHEMA
+from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
 from toolbox_docs.pipeline import Outcome, Runtime, process_file
 from toolbox_docs.register import FINISHED
 from toolbox_docs.settings import Settings
@@ -311,3 +312,52 @@ def load_rows(path: Path) -> list[str]:
     """The method names the toolbox pre-filled in the evaluation's table."""
     sheet = load_workbook(path)["Werkvormen"]
     return [row[0] for row in sheet.iter_rows(min_row=5, max_col=1, values_only=True) if row[0]]
+
+
+def test_overheidsparticipatie_has_a_role_not_a_level_everywhere(tmp_path: Path, settings: Settings,
+                                                                  blank_intake: bytes) -> None:
+    """The municipality's role (ROB trap) is pre-filled, reported and registered as a role, never as a level."""
+    root = tmp_path / "Participatie"
+    folder = root / "Projecten" / "Buurthuis"
+    folder.mkdir(parents=True)
+    intake = folder / "intake.xlsx"
+    intake.write_bytes(fill_workbook(blank_intake, *record_values(uitdaagrecht_community_centre(), INTAKE_SCHEMA)))
+    runtime = Runtime.open(settings, roots=(root,))
+    runtime.on_register_change = register_xlsx.exporter_for(runtime)
+    try:
+        first = process_file(intake, runtime, now=INTAKE_DAY)
+        assert first.outcome is Outcome.DONE and first.advice is not None, first.lines()
+        rung = first.advice.rung
+        assert rung is not None and first.advice.level is None
+
+        evaluation = folder / "intake - evaluatie.xlsx"
+        prepared = load_workbook(io.BytesIO(evaluation.read_bytes()))
+
+        def prefilled(name: str) -> Any:
+            ((sheet, cell),) = prepared.defined_names[name].destinations
+            return prepared[sheet][cell.replace("$", "")].value
+
+        assert (prefilled("planned_role"), prefilled("planned_level")) == (rung.value, None)
+
+        evaluation.write_bytes(fill_workbook(evaluation.read_bytes(), evaluation_values(
+            achieved_level=None, achieved_role="faciliteren"), USED[:1]))
+        result = process_file(evaluation, runtime, now=EVALUATION_DAY)
+        assert result.outcome is Outcome.DONE, result.lines()
+    finally:
+        runtime.close()
+
+    report = folder / "intake - evaluatie - evaluatieverslag.docx"
+    planned_vs_actual = next(t for t in docx_tables(report) if t[0] == ["Onderdeel", "Gepland", "Werkelijk"])
+    rows = {row[0]: row[1:] for row in planned_vs_actual[1:]}
+    assert rows["Rol van de gemeente"] == [rung.value, "faciliteren"] and "Niveau" not in rows
+
+    book = load_workbook(io.BytesIO((root / "projectenregister.xlsx").read_bytes()))
+    sheet = book["Afgerond"]
+    header = [cell.value for cell in sheet[1]]
+    values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert values["Rol van de gemeente (advies)"] == rung.value and values["Niveau (advies)"] is None
+    assert values["Rol van de gemeente (bereikt)"] == "faciliteren" and values["Niveau (bereikt)"] is None
+
+    paragraph = "\n".join(docx_paragraphs(folder / "intake - collegevoorstel.docx"))
+    assert "De rol van de gemeente was faciliteren; het draagvlak is groot." in paragraph
+    assert "niveau was faciliteren" not in paragraph

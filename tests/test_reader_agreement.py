@@ -92,7 +92,7 @@ def test_readers_agree_on_odd_cells(field_id: str, value: object, code: str | No
 # --- after LibreOffice -----------------------------------------------------------------------------
 
 ROUND_TRIP_CASES = ("intake-valid-example", "intake-several-problems", "intake-no-stakeholders",
-                    "intake-row-only-contact", "evaluatie-valid", "evaluatie-level-not-for-kind")
+                    "intake-row-only-contact", "evaluatie-valid", "evaluatie-ladder-level-for-overheid")
 
 
 @pytest.mark.libreoffice

@@ -22,7 +22,7 @@ from toolbox_docs.errors import StateError
 from toolbox_docs.evaluation import verdict
 from toolbox_docs.forms.records import Evaluation, MethodUsed
 from toolbox_docs.forms.schema import CRITERION_KEYS
-from toolbox_docs.forms.vocab import ParticipationKind, Score, Support
+from toolbox_docs.forms.vocab import Level, ParticipationKind, Score, Support
 from toolbox_docs.pipeline import Runtime
 from toolbox_docs.register import FINISHED, RUNNING, Project, excerpt, fold
 from toolbox_docs.reminders import ReminderLog
@@ -50,9 +50,10 @@ def make_evaluation(project_id: str, **overrides: Any) -> Evaluation:
     values.update({f"crit_{key}_note": None for key in CRITERION_KEYS.values()})
     values.update(
         project_id=project_id, project_name="x", participation_kind=ParticipationKind.BURGER,
-        trekker_name="Sanne Voorbeeld", trekker_email="s.voorbeeld@example.org", planned_level="adviseren",
+        trekker_name="Sanne Voorbeeld", trekker_email="s.voorbeeld@example.org", planned_level=Level.ADVISE,
+        planned_role=None,
         planned_methods=None, planned_hours=None, planned_euros=None, participation_start=None,
-        participation_end=None, achieved_level="raadplegen", decision_taken=True,
+        participation_end=None, achieved_level=Level.CONSULT, achieved_role=None, decision_taken=True,
         outcome="Het plein krijgt een waterspeelplek.", unexpected=None, support=Support.LIMITED,
         participant_rating=None, went_well="De koffiekar op zaterdag.", could_be_better="Meer jongeren.",
         lessons="Een ideeënmarkt op de weekmarkt trekt andere mensen dan een avond in het stadhuis.",

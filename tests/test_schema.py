@@ -14,6 +14,7 @@ import pytest
 from toolbox_docs.forms.layout import list_name
 from toolbox_docs.forms.records import RECORDS, ROW_RECORDS, record_field_names
 from toolbox_docs.forms.schema import (
+    HISTORIES,
     KINDS,
     SCHEMAS,
     TEMPLATE_VERSIONS,
@@ -21,6 +22,8 @@ from toolbox_docs.forms.schema import (
     FormSchema,
     Input,
     When,
+    schema_for,
+    versions,
 )
 from toolbox_docs.settings import Settings
 
@@ -31,7 +34,10 @@ R1C1_REF = re.compile(r"^[Rr][0-9]*[Cc][0-9]*$")
 EXCEL_NAME_MAX = 255
 EXCEL_PROMPT_MAX = 255
 
-FORMS = [pytest.param(SCHEMAS[kind], id=kind) for kind in KINDS]
+# The checks below hold for the form at every template version still read, not only the current one.
+FORMS = [pytest.param(schema_for(kind, version), id=f"{kind}-v{version}")
+         for kind in KINDS for version in versions(kind)]
+CURRENT = [pytest.param(SCHEMAS[kind], id=kind) for kind in KINDS]
 
 
 def _inputs(schema: FormSchema) -> list[Input]:
@@ -80,7 +86,7 @@ def test_field_ids_do_not_clash_with_the_names_of_dropdown_lists(schema: FormSch
     assert not list_names & {f.id for f in schema.fields}
 
 
-@pytest.mark.parametrize("schema", FORMS)
+@pytest.mark.parametrize("schema", CURRENT)
 def test_record_attributes_equal_the_schema_field_ids(schema: FormSchema) -> None:
     record = RECORDS[schema.kind]
     expected = {f.id for f in schema.fields} | {schema.table.record_field}
@@ -89,7 +95,7 @@ def test_record_attributes_equal_the_schema_field_ids(schema: FormSchema) -> Non
     assert expected - attributes == set(), "schema fields without a record attribute"
 
 
-@pytest.mark.parametrize("schema", FORMS)
+@pytest.mark.parametrize("schema", CURRENT)
 def test_row_record_attributes_equal_the_table_columns(schema: FormSchema) -> None:
     row_record = ROW_RECORDS[schema.kind]
     assert set(record_field_names(row_record)) == {c.id for c in schema.table.columns} | {"row"}
@@ -186,3 +192,14 @@ def test_template_versions_are_positive_ints() -> None:
     for kind, version in TEMPLATE_VERSIONS.items():
         assert type(version) is int and version >= 1, kind
         assert SCHEMAS[kind].version == version
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_declarations_are_dated_within_the_versions_read(kind: str) -> None:
+    history = HISTORIES[kind]
+    for spec in (*history.fields, *history.table.columns, *history.rules):
+        assert 1 <= spec.since <= TEMPLATE_VERSIONS[kind], spec
+        assert spec.until is None or spec.since < spec.until <= TEMPLATE_VERSIONS[kind], spec
+    assert SCHEMAS[kind] is schema_for(kind, TEMPLATE_VERSIONS[kind])
+    with pytest.raises(ValueError):
+        schema_for(kind, TEMPLATE_VERSIONS[kind] + 1)

@@ -566,7 +566,7 @@ def register_search(ctx: click.Context, terms: Sequence[str], root: Path | None,
     words = fold(" ".join(terms)).split()
     for project in found:
         contact = ", ".join(x for x in (project.contact, project.email, project.phone) if x)
-        level = f"niveau {project.level}"
+        level = f"{project.step_name} {project.level}"
         if project.actual_level:
             level += f" (bereikt: {project.actual_level})"
         click.echo(f"{project.name} — {contact} — {project.status} — {level}"

@@ -291,7 +291,7 @@ def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
             or project.extra.get("decision_taken"):
         return None
     return {"outcome": project.extra["outcome"], "achieved_level": project.actual_level,
-            "support": project.support, "verdict": project.verdict}
+            "step_name": project.step_name, "support": project.support, "verdict": project.verdict}
 
 
 def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None, digest: str,
@@ -357,19 +357,21 @@ def header_fields(intake: Intake) -> dict[str, str]:
 
 
 def _evaluation_prefill(project_id: str, intake: Intake, advice: Advice) -> dict[str, Any]:
-    return {
+    values = {
         "project_id": project_id,
         "project_name": intake.project_name,
         "participation_kind": intake.participation_kind,
         "trekker_name": intake.trekker_name,
         "trekker_email": intake.trekker_email,
-        "planned_level": advice.outcome,
+        "planned_level": advice.level,  # burgerparticipatie: a level of the participatieladder
+        "planned_role": advice.rung,  # overheidsparticipatie: the municipality's role (ROB trap)
         "planned_methods": "; ".join(m.name for m in advice.methods),
         "planned_hours": advice.totals.hours,
         "planned_euros": advice.totals.euros,
         "participation_start": intake.participation_start,
         "participation_end": intake.participation_end,
     }
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None,

@@ -26,6 +26,7 @@ from toolbox_docs.advice.model import Advice
 from toolbox_docs.errors import StateError
 from toolbox_docs.evaluation import Recorded, Verdict, compare
 from toolbox_docs.forms.records import Evaluation, Intake
+from toolbox_docs.forms.vocab import step_name
 from toolbox_docs.state import State, path_key
 
 RUNNING = "lopend"
@@ -82,6 +83,12 @@ class Project:
         """What the register kept of the plan, for comparing it with the evaluation."""
         return Recorded(participants=self.planned_participants,
                         external_euros=_decimal(self.planned_external_euros), hourly_rate=_decimal(self.hourly_rate))
+
+    @property
+    def step_name(self) -> str:
+        """What ``level`` and ``actual_level`` hold: "niveau" (participatieladder, burgerparticipatie) or
+        "rol van de gemeente" (overheidsparticipatietrap, overheidsparticipatie)."""
+        return step_name(self.kind)
 
     def search_text(self) -> str:
         parts = (self.name, self.keywords, self.area, self.policy_field, " ".join(self.methods), self.lessons,
@@ -237,7 +244,7 @@ class Register:
         done = replace(
             project,
             status=FINISHED,
-            actual_level=evaluation.achieved_level,
+            actual_level=evaluation.achieved_step,
             actual_euros=_decimal_text(figures.euros) if rate is not None else "",
             actual_external_euros=_decimal_text(figures.external_euros),
             actual_hours=_decimal_text(figures.hours),

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
 from toolbox_docs.fsio import WriteError, atomic_write
@@ -58,9 +59,12 @@ _SEED: list[Column] = [
     ("Beleidsveld", 14, lambda p: p.policy_field),
     ("Trefwoorden", 18, lambda p: ", ".join(x for x in (p.keywords, p.evaluation_keywords) if x)),
 ]
+# A project's level and actual level are a level of the participatieladder or a role of the municipality (ROB
+# trap), by its kind: each has its own column, so that the two ladders are never mixed in one filter.
 _KIND: list[Column] = [
     ("Soort", 20, lambda p: p.kind),
-    ("Niveau (advies)", 13, lambda p: p.level),
+    ("Niveau (advies)", 13, lambda p: p.level if p.step_name == LEVEL_NAME else None),
+    ("Rol van de gemeente (advies)", 13, lambda p: p.level if p.step_name == ROLE_NAME else None),
 ]
 _RUNNING: list[Column] = [
     ("Werkvormen", 28, lambda p: "; ".join(p.methods)),
@@ -76,7 +80,8 @@ _RUNNING: list[Column] = [
 # A finished project: planned next to actual on the same basis (hours × the plan's rate + external),
 # external next to external; the lessons are what colleagues come for.
 _FINISHED: list[Column] = [
-    ("Bereikt niveau", 13, lambda p: p.actual_level),
+    ("Niveau (bereikt)", 13, lambda p: p.actual_level if p.step_name == LEVEL_NAME else None),
+    ("Rol van de gemeente (bereikt)", 13, lambda p: p.actual_level if p.step_name == ROLE_NAME else None),
     ("Werkvormen", 28, lambda p: "; ".join(p.methods)),
     ("Deelnemers", 11, lambda p: p.participants or None),
     ("Uren gepland", 9, lambda p: _hours(p.planned_hours)),

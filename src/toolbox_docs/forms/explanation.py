@@ -46,8 +46,9 @@ _EVALUATION = [
     ("Sla het op in de projectmap. Er verschijnt een evaluatieverslag naast, en je project komt in het "
      "projectenregister bij de afgeronde projecten, zodat collega's van je ervaring leren.", "text"),
     ("Invullen", "heading"),
-    ("Op het blad 'Evaluatie': het bereikte niveau, de uitkomst, het draagvlak en de tien criteria (goed, "
-     "voldoende of onvoldoende; bij onvoldoende een toelichting).", "text"),
+    ("Op het blad 'Evaluatie': het bereikte niveau (bij burgerparticipatie) of de rol die de gemeente had (bij "
+     "overheidsparticipatie), de uitkomst, het draagvlak en de tien criteria (goed, voldoende of onvoldoende; "
+     "bij onvoldoende een toelichting).", "text"),
     ("Op het blad 'Werkvormen': per werkvorm het aantal deelnemers, de uren en de kosten.", "text"),
     ("Het oordeel", "heading"),
     ("De participatie is voldoende als hooguit één criterium onvoldoende is en daar minstens één 'goed' "

@@ -20,15 +20,18 @@ from toolbox_docs.forms.vocab import (
     InfluenceRoom,
     InitiativeAsk,
     Intensity,
+    Level,
     Magnitude,
     ParticipationKind,
     PolicyPhase,
     Position,
     ProposalKind,
+    RobRung,
     Scale,
     Score,
     Support,
     TargetGroup,
+    step_name,
 )
 
 
@@ -136,13 +139,15 @@ class Evaluation:
     participation_kind: ParticipationKind
     trekker_name: str
     trekker_email: str
-    planned_level: str
+    planned_level: Level | None
+    planned_role: RobRung | None
     planned_methods: str | None
     planned_hours: Decimal | None
     planned_euros: Decimal | None
     participation_start: dt.date | None
     participation_end: dt.date | None
-    achieved_level: str
+    achieved_level: Level | None
+    achieved_role: RobRung | None
     decision_taken: bool
     outcome: str
     unexpected: str | None
@@ -184,6 +189,25 @@ class Evaluation:
     @property
     def keyword_list(self) -> tuple[str, ...]:
         return split_keywords(self.keywords)
+
+    @property
+    def step_name(self) -> str:
+        """What was planned and reached: "niveau" (burgerparticipatie) or "rol van de gemeente"."""
+        return step_name(self.participation_kind.value)
+
+    @property
+    def planned_step(self) -> str:
+        """The planned level or role as its Dutch word ("" when none is known)."""
+        return _word(self.planned_level or self.planned_role)
+
+    @property
+    def achieved_step(self) -> str:
+        """The level reached or the role the municipality had, as its Dutch word ("" when none is known)."""
+        return _word(self.achieved_level or self.achieved_role)
+
+
+def _word(choice: Level | RobRung | None) -> str:
+    return choice.value if choice is not None else ""
 
 
 def split_keywords(text: str | None) -> tuple[str, ...]:

@@ -8,14 +8,48 @@ by these declarations; nothing about a field is written anywhere else.
 Field ids are English lowercase snake_case words that are valid Excel defined names and can never be
 mistaken for a cell reference (no letters-then-digits like ``ab12``, no R1C1 forms);
 ``tests/test_schema.py`` checks this. The records in ``records.py`` use the same ids as attribute names.
+
+Template versions
+-----------------
+Every change to a form's fields (or table columns, or rules) makes a new *template version* of that form:
+``TEMPLATE_VERSIONS`` gives the current one, and the marker sheet of every workbook carries the version
+it was made with. Nothing written here is ever deleted: each field, column and rule says in which
+version it appeared (``since``) and, once it is gone or redeclared, the first version without it
+(``until``). ``schema_for(kind, version)`` is the form as it was at that version, so a workbook of any
+released version is read with exactly the fields it has and validated against its own version's rules;
+``migrations.py`` then upgrades its values, one declared step per version, to the current record.
+``tests/data/`` keeps one filled workbook of every released version and proves each still gives the
+same record and advice as the same answers typed into today's template.
+
+What a developer does (and never more):
+
+- **Add an optional field** (or table column): declare it with ``since=N`` where N is the current version
+  plus one; set ``TEMPLATE_VERSIONS[kind] = N``; add the attribute to the record in ``records.py`` as
+  ``... | None``. No migration: in older workbooks the field is absent and reads as empty. Run
+  ``python tests/data/make_form_fixtures.py`` to add the version-N fixture, and write its answers
+  (see ``tests/data/README.md``).
+- **Add a required field**: as above, and add a ``Migration`` for step N in ``migrations.py`` that gives
+  older workbooks a value (derived from other fields, or a declared default). If no honest value exists,
+  make the field required only from N on and its record attribute ``... | None``, and let the consumers
+  handle "unknown".
+- **Rename, retype or remove a field** (a breaking change): keep the old declaration and give it
+  ``until=N``; declare the new one with ``since=N``; bump the version; write the ``Migration`` for step N
+  that moves the old value to the new field (``tests/test_schema.py`` fails while a removed or redeclared
+  field has no migration step). A table column whose header text changes is a rename: the readers find
+  columns by their header.
+- **Change a rule**: give the old rule ``until=N`` and the new one ``since=N`` (and bump), so older workbooks
+  keep the rules they were filled in under.
+- Help texts, and labels of named fields, may change without a version: the readers find fields by their
+  defined names, never by label.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -35,8 +69,11 @@ INTAKE = "intake"
 EVALUATION = "evaluatie"
 KINDS = (INTAKE, EVALUATION)
 
-# Bump when a change makes older workbooks unreadable (a field removed, renamed or retyped).
-TEMPLATE_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 1}
+# The current template version of each form: bump it for every change to its fields, columns or rules (see
+# the module docstring); older versions stay readable through their declarations and ``migrations.py``.
+TEMPLATE_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 2}
+# The oldest version still read; a workbook older than this is refused with a Dutch message.
+FIRST_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 1}
 
 MARKER_SHEET = "_toolbox"
 MARKER_PRODUCT = "toolbox-docs"
@@ -100,6 +137,11 @@ class Input:
     maximum: float | None = None
     suggest_list: str | None = None
     prefilled: bool = False
+    since: int = 1  # the template version that introduced this declaration
+    until: int | None = None  # the first template version without it (removed or redeclared); None: current
+
+    def in_version(self, version: int) -> bool:
+        return self.since <= version and (self.until is None or version < self.until)
 
     @property
     def list_key(self) -> str | None:
@@ -163,13 +205,20 @@ class Table:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule between fields. ``violated`` sees typed values (None where empty or invalid) and rows."""
+    """A rule between fields. ``violated`` sees typed values (None where empty or invalid) and the used rows
+    of the table (column id -> typed value), both as the rule's own template version has them."""
 
     code: str
     severity: str
     field: str
     message: str
-    violated: Callable[[Mapping[str, Any], tuple[Any, ...]], bool]
+    violated: Callable[[Mapping[str, Any], tuple[Mapping[str, Any], ...]], bool]
+    _: KW_ONLY
+    since: int = 1
+    until: int | None = None
+
+    def in_version(self, version: int) -> bool:
+        return self.since <= version and (self.until is None or version < self.until)
 
 
 @dataclass(frozen=True)
@@ -199,12 +248,36 @@ class FormSchema:
         return field_id
 
 
+@dataclass(frozen=True)
+class FormHistory:
+    """Every declaration a form ever had (each with its ``since``/``until``); ``at`` gives one version."""
+
+    kind: str
+    sheet: str
+    title: str
+    fields: tuple[Field, ...]
+    table: Table
+    rules: tuple[Rule, ...]
+
+    def at(self, version: int) -> FormSchema:
+        return FormSchema(
+            kind=self.kind,
+            version=version,
+            sheet=self.sheet,
+            title=self.title,
+            fields=tuple(f for f in self.fields if f.in_version(version)),
+            table=replace(self.table, columns=tuple(c for c in self.table.columns if c.in_version(version))),
+            rules=tuple(r for r in self.rules if r.in_version(version)),
+        )
+
+
 ERROR = "fout"
 WARNING = "waarschuwing"
 
 # --- intake -------------------------------------------------------------------------------------
 
 _OVERHEID = When("participation_kind", (ParticipationKind.OVERHEID.value,))
+_BURGER = When("participation_kind", (ParticipationKind.BURGER.value,))
 _NO_INFLUENCE = When("influence_room", ("geen",))
 _SOME_INFLUENCE = When("influence_room", ("geen",), negate=True)
 _HAS_PROPOSAL = When("proposal_kind", ("collegevoorstel", "raadsvoorstel"))
@@ -368,12 +441,11 @@ INTAKE_RULES: tuple[Rule, ...] = (
          in (("raad", "collegevoorstel"), ("college", "raadsvoorstel"))),
     Rule("duplicate-stakeholder", WARNING, "stakeholders",
          "Dezelfde belanghebbende staat meer dan eens in de tabel. Voeg de rijen samen.",
-         lambda _, rows: len({r.name.casefold() for r in rows}) < len(rows)),
+         lambda _, rows: len({r["name"].casefold() for r in rows}) < len(rows)),
 )
 
-INTAKE_SCHEMA = FormSchema(
+INTAKE_HISTORY = FormHistory(
     kind=INTAKE,
-    version=TEMPLATE_VERSIONS[INTAKE],
     sheet="Intake",
     title="Intake participatie",
     fields=_intake_fields(),
@@ -400,8 +472,15 @@ def _evaluation_fields() -> tuple[Field, ...]:
               required=True, prefilled=True),
         Field("trekker_email", "E-mail trekker", "Ingevuld door de toolbox.", FieldType.EMAIL, planned,
               required=True, prefilled=True),
+        # Version 1 had one list for both ladders ("levels"); version 2 splits level and role by kind.
         Field("planned_level", "Gepland niveau", "Het niveau uit het advies.", FieldType.CHOICE, planned,
-              required=True, list_name="levels", prefilled=True),
+              required=True, list_name="levels", prefilled=True, until=2),
+        Field("planned_level", "Gepland niveau", "Burgerparticipatie: het niveau op de participatieladder uit "
+              "het advies.", FieldType.CHOICE, planned, required_when=_BURGER, applies_when=_BURGER,
+              choices=vocab.Level, prefilled=True, since=2),
+        Field("planned_role", "Geplande rol van de gemeente", "Overheidsparticipatie: de rol van de gemeente "
+              "(overheidsparticipatietrap) uit het advies.", FieldType.CHOICE, planned,
+              required_when=_OVERHEID, applies_when=_OVERHEID, choices=vocab.RobRung, prefilled=True, since=2),
         Field("planned_methods", "Geplande werkvormen", "De werkvormen uit het advies.",
               FieldType.LONGTEXT, planned, prefilled=True),
         Field("planned_hours", "Geplande uren", "Uren uit het advies.", FieldType.DECIMAL, planned,
@@ -413,7 +492,13 @@ def _evaluation_fields() -> tuple[Field, ...]:
         Field("participation_end", "Einde participatie", "Uit de intake.", FieldType.DATE, planned,
               prefilled=True),
         Field("achieved_level", "Bereikt niveau", "Welk niveau van participatie is in de praktijk "
-              "bereikt?", FieldType.CHOICE, result, required=True, list_name="levels"),
+              "bereikt?", FieldType.CHOICE, result, required=True, list_name="levels", until=2),
+        Field("achieved_level", "Bereikt niveau", "Alleen bij burgerparticipatie: welke trede van de "
+              "participatieladder is in de praktijk bereikt (informeren … meebeslissen)?", FieldType.CHOICE,
+              result, required_when=_BURGER, applies_when=_BURGER, choices=vocab.Level, since=2),
+        Field("achieved_role", "Rol van de gemeente", "Alleen bij overheidsparticipatie: welke rol had de "
+              "gemeente in de praktijk (loslaten … reguleren)?", FieldType.CHOICE, result,
+              required_when=_OVERHEID, applies_when=_OVERHEID, choices=vocab.RobRung, since=2),
         Field("decision_taken", "Besluit al genomen", "Heeft het college of de raad al besloten? Zo nee, "
               "dan voegt de toolbox de uitkomst toe aan de participatieparagraaf.", FieldType.FLAG, result,
               required=True),
@@ -483,7 +568,7 @@ EVALUATION_RULES: tuple[Rule, ...] = (
          "Dit niveau hoort niet bij deze soort participatie. Kies bij burgerparticipatie een trede van de "
          "participatieladder (informeren … meebeslissen), bij overheidsparticipatie een rol (loslaten … "
          "reguleren).",
-         lambda v, _: not _level_matches_kind(v)),
+         lambda v, _: not _level_matches_kind(v), until=2),  # version 2: separate fields, applies_when
     Rule("no-methods-used", ERROR, "methods_used",
          "Er staat geen enkele werkvorm in de tabel 'Werkvormen'. Vul in wat er is gedaan, ook als dat "
          "alleen informeren was.",
@@ -494,9 +579,8 @@ EVALUATION_RULES: tuple[Rule, ...] = (
          and v["participation_end"] < v["participation_start"]),
 )
 
-EVALUATION_SCHEMA = FormSchema(
+EVALUATION_HISTORY = FormHistory(
     kind=EVALUATION,
-    version=TEMPLATE_VERSIONS[EVALUATION],
     sheet="Evaluatie",
     title="Evaluatie participatie",
     fields=_evaluation_fields(),
@@ -504,8 +588,26 @@ EVALUATION_SCHEMA = FormSchema(
     rules=EVALUATION_RULES,
 )
 
+HISTORIES: dict[str, FormHistory] = {INTAKE: INTAKE_HISTORY, EVALUATION: EVALUATION_HISTORY}
+
+
+def versions(kind: str) -> range:
+    """The template versions of ``kind`` that are read: the oldest supported up to the current one."""
+    return range(FIRST_VERSIONS[kind], TEMPLATE_VERSIONS[kind] + 1)
+
+
+def schema_for(kind: str, version: int | None = None) -> FormSchema:
+    """The form ``kind`` as it is at template ``version`` (the current version when None)."""
+    return _schema_at(kind, TEMPLATE_VERSIONS[kind] if version is None else version)
+
+
+@functools.cache
+def _schema_at(kind: str, version: int) -> FormSchema:
+    if version not in versions(kind):
+        raise ValueError(f"{kind} template version {version} is not read by this software")
+    return HISTORIES[kind].at(version)
+
+
+INTAKE_SCHEMA = schema_for(INTAKE)
+EVALUATION_SCHEMA = schema_for(EVALUATION)
 SCHEMAS: dict[str, FormSchema] = {INTAKE: INTAKE_SCHEMA, EVALUATION: EVALUATION_SCHEMA}
-
-
-def schema_for(kind: str) -> FormSchema:
-    return SCHEMAS[kind]

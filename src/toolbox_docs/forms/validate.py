@@ -1,7 +1,11 @@
 """Validation: a ``RawForm`` becomes a typed record, or every problem at once, each with its place.
 
-Pure. The order of problems is stable: fields in schema order, then table rows, then rules between
-fields. A problem of severity ``fout`` blocks the record; a ``waarschuwing`` does not.
+Pure. A workbook is validated against the form as it was at the workbook's own template version
+(``schema_for(kind, version)``): its fields, its columns, its rules. Only then are its values upgraded,
+step by declared step (``migrations.py``), to the current record; so a person only ever hears about cells
+that exist in the workbook in front of them. The order of problems is stable: fields in schema order,
+then table rows, then rules between fields. A problem of severity ``fout`` blocks the record; a
+``waarschuwing`` does not.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from toolbox_docs.forms.migrations import upgrade
 from toolbox_docs.forms.raw import RawForm, RawRow
 from toolbox_docs.forms.records import RECORDS, ROW_RECORDS
 from toolbox_docs.forms.schema import ERROR, WARNING, Field, FormSchema, schema_for
@@ -84,7 +89,8 @@ def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[
         cell = raw.cells.get(field.id)
         sheet, ref = (cell.sheet, cell.ref) if cell else (schema.sheet, None)
         if field.applies_when is not None and not field.applies_when.holds(values):
-            if values[field.id] is not None and values[field.id] is not False:
+            known = values.get(field.applies_when.field) is not None  # else that field has its own problem
+            if known and values[field.id] is not None and values[field.id] is not False:
                 found[field.id].append(Problem(
                     "not-applicable", WARNING,
                     f"{field.label}: dit veld geldt alleen {field.applies_when.describe(schema.label_of)}; de "
@@ -102,9 +108,9 @@ def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[
 
 
 def _convert_rows(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[str, ...]],
-                  problems: list[Problem]) -> tuple[Any, ...]:
+                  problems: list[Problem]) -> tuple[dict[str, Any], ...]:
+    """The typed values of each used row (column id -> value, and ``row``: the sheet row number)."""
     table = schema.table
-    row_type = ROW_RECORDS[schema.kind]
     for column_id in raw.missing_columns:
         problems.append(Problem(
             "column-missing", ERROR,
@@ -123,9 +129,9 @@ def _convert_rows(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[st
                 "worden niet gelezen. Voeg partijen samen of vraag de beheerder om hulp.",
                 table.record_field, raw.table_location.sheet, f"A{row.number}"))
             break
-        record = _convert_row(raw, schema, row, lists, problems)
-        if record is not None:
-            records.append(row_type(**record, row=row.number))
+        values = _convert_row(raw, schema, row, lists, problems)
+        if values is not None:
+            records.append({**values, "row": row.number})
     return tuple(records)
 
 
@@ -159,8 +165,8 @@ def _convert_row(raw: RawForm, schema: FormSchema, row: RawRow, lists: Mapping[s
 
 
 def validate_form(raw: RawForm, *, lists: Mapping[str, tuple[str, ...]]) -> FormResult:
-    """The typed record of ``raw`` (``None`` when there is any ``fout``) and all problems found."""
-    schema = schema_for(raw.kind)
+    """The typed, current record of ``raw`` (``None`` when there is any ``fout``) and all problems found."""
+    schema = schema_for(raw.kind, raw.version)
     problems: list[Problem] = []
     values = _convert_fields(raw, schema, lists, problems)
     rows = _convert_rows(raw, schema, lists, problems)
@@ -180,7 +186,9 @@ def validate_form(raw: RawForm, *, lists: Mapping[str, tuple[str, ...]]) -> Form
             problems.append(Problem(rule.code, rule.severity, rule.message, rule.field, sheet, ref))
     record = None
     if not any(p.is_error for p in problems):
-        record = RECORDS[raw.kind](**values, **{schema.table.record_field: rows})
+        values, rows = upgrade(raw.kind, raw.version, values, rows)
+        row_type = ROW_RECORDS[raw.kind]
+        record = RECORDS[raw.kind](**values, **{schema.table.record_field: tuple(row_type(**r) for r in rows)})
     return FormResult(raw.kind, raw.version, tuple(problems), record, filled_inputs(raw, schema))
 
 

@@ -194,4 +194,15 @@ INITIATIVE_ASK_KEYS: dict[InitiativeAsk, str] = {
     InitiativeAsk.NETWORK: "network",
 }
 
+# Both ladders in one list: the evaluation template of version 1 offered this for its level fields.
 ALL_LEVELS: tuple[str, ...] = Level.values() + RobRung.values()
+
+# What a step on the ladder is called, per kind: a level of the participatieladder (burgerparticipatie)
+# or a role of the municipality on the overheidsparticipatietrap (overheidsparticipatie).
+LEVEL_NAME = "niveau"
+ROLE_NAME = "rol van de gemeente"
+
+
+def step_name(kind: str) -> str:
+    """"niveau" or "rol van de gemeente" for a participation kind (its Dutch value)."""
+    return ROLE_NAME if kind == ParticipationKind.OVERHEID.value else LEVEL_NAME

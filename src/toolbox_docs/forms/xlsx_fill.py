@@ -23,7 +23,7 @@ def fill_workbook(template: bytes, values: Mapping[str, Any], rows: Sequence[Map
     cells and ``rows`` (column id -> value) in the table, from its first data row down."""
     wb = load_workbook(io.BytesIO(template))
     marker = {row[0].value: row[1].value for row in wb[MARKER_SHEET].iter_rows(max_col=2)}
-    schema = schema_for(str(marker["soort"]))
+    schema = schema_for(str(marker["soort"]), int(str(marker["sjabloonversie"])))
     for field_id, value in values.items():
         for sheet, coordinate in wb.defined_names[field_id].destinations:
             wb[sheet][coordinate.replace("$", "")] = value

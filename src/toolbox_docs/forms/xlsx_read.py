@@ -427,7 +427,7 @@ def read_form(data: bytes, *, limits: Limits) -> RawForm:
     try:
         book = _open_book(package)
         kind, version = check_marker(_read_marker(book))
-        schema = schema_for(kind)
+        schema = schema_for(kind, version)
         targets: dict[str, tuple[str, str]] = {}
         missing: list[str] = []
         for field in schema.fields:

@@ -76,7 +76,7 @@ def read_form(data: bytes, *, limits: Limits) -> RawForm:
                     other = int(other)
                 marker[key.strip()] = str(other).strip() if other is not None else ""
     kind, version = check_marker(marker)
-    schema = schema_for(kind)
+    schema = schema_for(kind, version)
     cells: dict[str, RawCell] = {}
     missing: list[str] = []
     for field in schema.fields:
