@@ -149,9 +149,59 @@ _EVALUATION_V2 = Answers(
     rows=_EVALUATION_V1.rows,
 )
 
+# Intake version 2: the impact scan is for burgerparticipatie, and an initiative says what it asks. An
+# initiative (a neighbourhood garden asking money and a place), with the fields that version added.
+_INTAKE_V2 = Answers(
+    values={
+        "project_name": "Moestuin De Pit",
+        "project_description": "Bewoners willen op een braakliggend stuk grond een moestuin voor de buurt "
+                               "beginnen.",
+        "trekker_name": "Noor Vermeulen",
+        "trekker_email": "n.vermeulen@example.org",
+        "team": "Team Wijkzaken",
+        "area": "Meezenbroek",
+        "policy_field": "Groen en klimaat",
+        "location": "Pitstraat",
+        "keywords": "moestuin, groen, initiatief",
+        "participation_kind": "overheidsparticipatie",
+        "initiator": "Bewonersgroep De Pit",
+        "asks_money": "ja",
+        "asks_space": "ja",
+        "asks_knowledge": "nee",
+        "asks_rules": "nee",
+        "asks_network": "nee",
+        "initiative_request": "Een bijdrage voor gereedschap, hekwerk en zaad, en het gebruik van de grond.",
+        "initiative_amount": 2500,
+        "public_interest": "gemiddeld",
+        "initiative_risk": "laag",
+        "challenge_right": "nee",
+        "policy_phase": "uitvoering",
+        "decision_maker": "college",
+        "portfolio_holder": "Wethouder A. Voorbeeld",
+        "proposal_kind": "collegevoorstel",
+        "scale": "buurt",
+        "impact": "klein",
+        "participation_start": dt.date(2027, 3, 1),
+        "participation_end": dt.date(2027, 5, 28),
+        "decision_date": dt.date(2027, 6, 22),
+        "budget_euros": 500,
+        "budget_hours": 40,
+        "reason_goal": "Een moestuin brengt buren samen en maakt de buurt groener.",
+        "fixed_frameworks": "De grond blijft van de gemeente. Na vijf jaar kijken we opnieuw.",
+        "feedback_plan": "We bevestigen de afspraken in een brief.",
+    },
+    rows=[
+        {"name": "Bewonersgroep De Pit", "category": "inwoners", "influence": 2, "interest": 5,
+         "position": "voor"},
+        {"name": "Omwonenden Pitstraat", "category": "inwoners", "influence": 2, "interest": 4,
+         "position": "neutraal"},
+    ],
+)
+
 # What was typed into each released template version. Add one entry per new version; never change one.
 ANSWERS: dict[str, Answers] = {
     fixture_name("intake", 1): _INTAKE_V1,
+    fixture_name("intake", 2): _INTAKE_V2,
     fixture_name("evaluatie", 1): _EVALUATION_V1,
     fixture_name("evaluatie", 2): _EVALUATION_V2,
 }

@@ -53,6 +53,7 @@ from toolbox_docs.settings import Settings
 # later needs nothing (it is empty in both).
 TODAY: dict[str, Answers] = {
     fixture_name("intake", 1): ANSWERS[fixture_name("intake", 1)],
+    fixture_name("intake", 2): ANSWERS[fixture_name("intake", 2)],
     # Evaluation 2 split level and role: "faciliteren" in version 1's one list is the municipality's role.
     fixture_name("evaluatie", 1): Answers(
         values={key: value for key, value in ANSWERS[fixture_name("evaluatie", 1)].values.items()

@@ -177,10 +177,11 @@ def _generated(schema: FormSchema) -> list[Case]:
 
 I = INTAKE_SCHEMA  # noqa: E741  (short names keep the case table readable)
 E = EVALUATION_SCHEMA
+# From intake version 2 the room for influence and the will to hand over are asked of burgerparticipatie only.
 OVERHEID = {
     "participation_kind": "overheidsparticipatie", "initiator": "Bewonerscollectief Meezenbroek Groen",
     "asks_money": "ja", "asks_space": "ja", "public_interest": "groot", "initiative_risk": "laag",
-    "challenge_right": "nee",
+    "challenge_right": "nee", "influence_room": None, "handover_willing": None,
 }
 NO_ROWS: list[dict[str, Any]] = []
 NEXT_ROW = len(EXAMPLE_STAKEHOLDERS)  # index of a row appended below the example's parties
@@ -191,8 +192,18 @@ INTAKE_CASES = [
     Case("intake-overheid-complete", "intake", OVERHEID),
     *[Case(f"intake-overheid-without-{field_id}", "intake", {**OVERHEID, field_id: None},
            expected=(at_field(I, field_id, "required"),))
-      for field_id in (f.id for f in I.fields
-                       if f.required_when and f.required_when.field == "participation_kind")],
+      for field_id in (f.id for f in I.fields if f.required_when and f.required_when.field == "participation_kind"
+                       and f.required_when.values == ("overheidsparticipatie",))],
+    # Burgerparticipatie: the impact scan is required (the example is burgerparticipatie).
+    *[Case(f"intake-burger-without-{field_id}", "intake", {field_id: None},
+           expected=(at_field(I, field_id, "required"),))
+      for field_id in (f.id for f in I.fields if f.required_when and f.required_when.field == "participation_kind"
+                       and f.required_when.values == ("burgerparticipatie",))],
+    # An initiative need not fill in the impact scan, nor texts about influence on a municipal decision.
+    Case("intake-overheid-without-impact-scan", "intake",
+         {**OVERHEID, "impact": None, "sensitivity": None, "open_to_influence": None, "input_use": None}),
+    Case("intake-overheid-with-room-for-influence", "intake", {**OVERHEID, "influence_room": "groot"},
+         expected=(at_field(I, "influence_room", "not-applicable", WARNING),)),
     # No room for influence: a reason is needed, stakeholders are not.
     Case("intake-no-influence-without-reason", "intake", {"influence_room": "geen"},
          expected=(at_field(I, "no_participation_reason", "required"),)),

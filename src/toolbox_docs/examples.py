@@ -27,6 +27,7 @@ EXAMPLE_VALUES: dict[str, Any] = {
     "participation_kind": "burgerparticipatie",
     "policy_phase": "beleidsvoorbereiding",
     "decision_maker": "college",
+    "portfolio_holder": "Wethouder K. Voorbeeld",
     "proposal_kind": "collegevoorstel",
     "scale": "wijk",
     "influence_room": "gemiddeld",

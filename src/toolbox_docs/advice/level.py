@@ -18,7 +18,7 @@ from toolbox_docs.advice.model import PointItem
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import LevelRules, Rules
 from toolbox_docs.forms.records import Intake, Stakeholder
-from toolbox_docs.forms.vocab import InfluenceRoom, Level
+from toolbox_docs.forms.vocab import InfluenceRoom, Intensity, Level, Magnitude
 
 CAP_BY_ROOM: dict[InfluenceRoom, Level] = {
     InfluenceRoom.NONE: Level.INFORM,
@@ -37,11 +37,28 @@ class LevelOutcome:
     reasons: tuple[Phrase, ...]
 
 
+@dataclass(frozen=True)
+class Scan:
+    """The impact scan of a burgerparticipatie intake (the validator requires every answer for it)."""
+
+    room: InfluenceRoom
+    impact: Magnitude
+    sensitivity: Intensity
+    handover: bool
+
+
+def scan_of(intake: Intake) -> Scan:
+    if intake.influence_room is None or intake.impact is None or intake.sensitivity is None:
+        raise ValueError("a burgerparticipatie intake without its impact scan reached the advice")
+    return Scan(intake.influence_room, intake.impact, intake.sensitivity, bool(intake.handover_willing))
+
+
 def cap_for(intake: Intake) -> Level:
     """The highest level that is honest given the room for influence and the will to hand over."""
-    if intake.influence_room is InfluenceRoom.LARGE and intake.handover_willing:
+    scan = scan_of(intake)
+    if scan.room is InfluenceRoom.LARGE and scan.handover:
         return Level.CODECIDE
-    return CAP_BY_ROOM[intake.influence_room]
+    return CAP_BY_ROOM[scan.room]
 
 
 def high_interest_count(stakeholders: tuple[Stakeholder, ...], high_from: int) -> int:
@@ -56,16 +73,17 @@ def _interest_points(rules: LevelRules, count: int, total: int) -> int:
 
 def score(intake: Intake, rules: Rules) -> tuple[PointItem, ...]:
     level_rules = rules.level
+    scan = scan_of(intake)
     count = high_interest_count(intake.stakeholders, rules.high_from)
     items = [
-        PointItem("impact op inwoners", intake.impact.value, level_rules.impact[intake.impact]),
-        PointItem("gevoeligheid", intake.sensitivity.value, level_rules.sensitivity[intake.sensitivity]),
+        PointItem("impact op inwoners", scan.impact.value, level_rules.impact[scan.impact]),
+        PointItem("gevoeligheid", scan.sensitivity.value, level_rules.sensitivity[scan.sensitivity]),
         PointItem("geografische schaal", intake.scale.value, level_rules.scale[intake.scale]),
         PointItem("belanghebbenden met groot belang", f"{count} van {len(intake.stakeholders)}",
                   _interest_points(level_rules, count, len(intake.stakeholders))),
     ]
     # The will to hand over only counts where meebeslissen is possible at all: with room 'groot'.
-    if intake.handover_willing and intake.influence_room is InfluenceRoom.LARGE:
+    if scan.handover and scan.room is InfluenceRoom.LARGE:
         items.append(PointItem("bestuur wil besluit overdragen", "ja", level_rules.handover))
     return tuple(items)
 
@@ -85,9 +103,9 @@ def _arguments(intake: Intake, items: tuple[PointItem, ...], needed: Level, rule
         if item.points <= 0:
             continue
         if item.factor == "impact op inwoners":
-            parts.append(Phrase.of("niveau.impact", impact=intake.impact.value))
+            parts.append(Phrase.of("niveau.impact", impact=item.value))
         elif item.factor == "gevoeligheid":
-            parts.append(Phrase.of("niveau.gevoeligheid", gevoeligheid=intake.sensitivity.value))
+            parts.append(Phrase.of("niveau.gevoeligheid", gevoeligheid=item.value))
         elif item.factor == "geografische schaal":
             parts.append(Phrase.of("niveau.schaal", schaal=intake.scale.value))
         elif item.factor == "belanghebbenden met groot belang":
@@ -107,11 +125,11 @@ def advise_level(intake: Intake, rules: Rules) -> LevelOutcome:
     if cap is Level.CODECIDE:
         # The administration has chosen to hand the decision over: that choice, not the score, sets the level.
         level = cap
-    room = Phrase.of("niveau.ruimte", ruimte=intake.influence_room.value, hoogste=cap.value,
-                     overdragen=bool(intake.handover_willing))
+    scan = scan_of(intake)
+    room = Phrase.of("niveau.ruimte", ruimte=scan.room.value, hoogste=cap.value, overdragen=scan.handover)
     conclusion = Phrase.of("niveau.besluit", niveau=level.value, nodig=needed.value, hoogste=cap.value)
     reasons: tuple[Phrase, ...]
-    if intake.influence_room is InfluenceRoom.NONE:
+    if scan.room is InfluenceRoom.NONE:
         # Nothing is open: the level follows from what is fixed, not from how much influence would be wanted.
         reasons = (room, conclusion)
     else:

@@ -70,7 +70,7 @@ def _empty(text: str | None) -> bool:
 
 def _expectations(w: WarningInput) -> list[AdviceWarning]:
     intake, found = w.intake, []
-    if w.needed is None or w.cap is None:
+    if w.needed is None or w.cap is None or intake.influence_room is None:
         return []
     if intake.influence_room is InfluenceRoom.NONE:
         # Nothing is open (a tax the law fixes): how much influence would be wanted is not the question; what
@@ -86,8 +86,9 @@ def _expectations(w: WarningInput) -> list[AdviceWarning]:
                               "handover_willing"))
     elif w.needed.rank - w.cap.rank >= w.rules.expectation_margin:
         found.append(_warning("invloed-boven-ruimte", Phrase.of(
-            "let_op.invloed_boven_ruimte", nodig=w.needed.value, hoogste=w.cap.value, impact=intake.impact.value,
-            gevoeligheid=intake.sensitivity.value, ruimte=intake.influence_room.value), "influence_room"))
+            "let_op.invloed_boven_ruimte", nodig=w.needed.value, hoogste=w.cap.value,
+            impact=intake.impact.value if intake.impact else "", ruimte=intake.influence_room.value,
+            gevoeligheid=intake.sensitivity.value if intake.sensitivity else ""), "influence_room"))
     return found
 
 

@@ -22,8 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from toolbox_docs.forms.schema import EVALUATION, TEMPLATE_VERSIONS, schema_for
-from toolbox_docs.forms.vocab import Level, RobRung
+from toolbox_docs.forms.schema import EVALUATION, INTAKE, TEMPLATE_VERSIONS, schema_for
+from toolbox_docs.forms.vocab import Level, ParticipationKind, RobRung
 
 Values = dict[str, Any]
 Rows = tuple[dict[str, Any], ...]
@@ -50,7 +50,21 @@ def _split_level_and_role(values: Values, rows: Rows) -> tuple[Values, Rows]:
     return values, rows
 
 
+def _scan_for_burgerparticipatie(values: Values, rows: Rows) -> tuple[Values, Rows]:
+    """Intake 1 → 2: the impact scan became the scan of burgerparticipatie. For an initiative
+    (overheidsparticipatie) the room for influence and the will to hand over no longer apply: they are
+    dropped (the role comes from what the initiative asks, its public interest and risk); impact and
+    sensitivity stay, now optional. For burgerparticipatie nothing changes."""
+    if values.get("participation_kind") is ParticipationKind.OVERHEID:
+        values["influence_room"] = None
+        values["handover_willing"] = None
+    return values, rows
+
+
 MIGRATIONS: tuple[Migration, ...] = (
+    Migration(INTAKE, 2, "the impact scan applies to burgerparticipatie: for an initiative 'influence_room' and "
+              "'handover_willing' no longer apply; new optional fields (portfolio_holder, initiative_request, "
+              "initiative_amount, challenge_received) are empty", _scan_for_burgerparticipatie),
     Migration(EVALUATION, 2, "level and role apart: 'planned_level'/'achieved_level' of one list become "
               "'planned_level'/'achieved_level' (participatieladder) and 'planned_role'/'achieved_role' (ROB trap)",
               _split_level_and_role),

@@ -72,10 +72,10 @@ class Intake:
     decision_maker: DecisionMaker
     proposal_kind: ProposalKind
     scale: Scale
-    influence_room: InfluenceRoom
-    impact: Magnitude
-    sensitivity: Intensity
-    handover_willing: bool
+    influence_room: InfluenceRoom | None
+    impact: Magnitude | None
+    sensitivity: Intensity | None
+    handover_willing: bool | None
     target_youth: bool | None
     target_elderly: bool | None
     target_entrepreneurs: bool | None

@@ -71,7 +71,7 @@ KINDS = (INTAKE, EVALUATION)
 
 # The current template version of each form: bump it for every change to its fields, columns or rules (see
 # the module docstring); older versions stay readable through their declarations and ``migrations.py``.
-TEMPLATE_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 2}
+TEMPLATE_VERSIONS: dict[str, int] = {INTAKE: 2, EVALUATION: 2}
 # The oldest version still read; a workbook older than this is refused with a Dutch message.
 FIRST_VERSIONS: dict[str, int] = {INTAKE: 1, EVALUATION: 1}
 
@@ -105,20 +105,24 @@ class When:
     field: str
     values: tuple[str, ...]
     negate: bool = False
+    also: When | None = None  # and this condition too
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        """Whether the condition holds; never when the other field is empty or invalid (unknown)."""
+        """Whether the condition holds; never when the other field is empty or invalid (unknown). A yes/no
+        field is compared as "ja" or "nee"."""
         value = values.get(self.field)
         if value is None:
             return False
-        text = value.value if isinstance(value, Enum) else value
+        text = ("ja" if value else "nee") if isinstance(value, bool) else (
+            value.value if isinstance(value, Enum) else value)
         inside = text in self.values
-        return not inside if self.negate else inside
+        return (not inside if self.negate else inside) and (self.also is None or self.also.holds(values))
 
     def describe(self, label_of: Callable[[str], str]) -> str:
         options = " of ".join(f"'{v}'" for v in self.values)
         verb = "niet" if self.negate else ""
-        return f"als '{label_of(self.field)}' {verb} {options} is".replace("  ", " ")
+        own = f"als '{label_of(self.field)}' {verb} {options} is".replace("  ", " ")
+        return own if self.also is None else f"{own} en {self.also.describe(label_of).removeprefix('als ')}"
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,8 @@ _BURGER = When("participation_kind", (ParticipationKind.BURGER.value,))
 _NO_INFLUENCE = When("influence_room", ("geen",))
 _SOME_INFLUENCE = When("influence_room", ("geen",), negate=True)
 _HAS_PROPOSAL = When("proposal_kind", ("collegevoorstel", "raadsvoorstel"))
+_ASKS_MONEY = When("asks_money", ("ja",))
+_CHALLENGE = When("challenge_right", ("ja",))
 
 
 def _intake_fields() -> tuple[Field, ...]:
@@ -332,26 +338,52 @@ def _intake_fields() -> tuple[Field, ...]:
         Field("challenge_right", "Beroep op uitdaagrecht", "Alleen bij overheidsparticipatie: willen "
               "inwoners een taak van de gemeente overnemen (uitdaagrecht)?", FieldType.FLAG, kind,
               required_when=_OVERHEID, applies_when=_OVERHEID),
+        Field("initiative_request", "Wat vraagt het initiatief precies", "Alleen bij overheidsparticipatie: "
+              "wat vraagt het initiatief van de gemeente? Bij het uitdaagrecht: welke taak willen zij overnemen?",
+              FieldType.LONGTEXT, kind, applies_when=_OVERHEID, since=2),
+        Field("initiative_amount", "Gevraagd bedrag (€)", "Alleen als het initiatief geld vraagt: om welk "
+              "bedrag gaat het? Bijvoorbeeld 2.500.", FieldType.AMOUNT, kind, applies_when=_ASKS_MONEY,
+              minimum=0, maximum=100_000_000, since=2),
+        Field("challenge_received", "Verzoek uitdaagrecht ontvangen op", "Alleen bij een beroep op het "
+              "uitdaagrecht: op welke datum kwam het verzoek binnen (dd-mm-jjjj)? Daarvanaf lopen de termijnen.",
+              FieldType.DATE, kind, applies_when=_CHALLENGE, since=2),
         Field("policy_phase", "Beleidsfase", "In welke fase zit het beleid of project nu?",
               FieldType.CHOICE, policy, required=True, choices=vocab.PolicyPhase),
         Field("decision_maker", "Wie besluit", "Neemt het college of de raad het besluit?",
               FieldType.CHOICE, policy, required=True, choices=vocab.DecisionMaker),
+        Field("portfolio_holder", "Portefeuillehouder", "De wethouder of burgemeester die het voorstel "
+              "verdedigt (niet verplicht). Komt in de kop van het voorstel.", FieldType.TEXT, policy, since=2),
         Field("proposal_kind", "Soort voorstel", "In welk voorstel komt de participatieparagraaf?",
               FieldType.CHOICE, policy, required=True, choices=vocab.ProposalKind),
         Field("scale", "Geografische schaal", "Hoe groot is het gebied waar het over gaat?",
               FieldType.CHOICE, scan, required=True, choices=vocab.Scale),
+        # Version 1 asked the impact scan of every intake; from version 2 it is the scan of burgerparticipatie:
+        # an initiative gets its role from what it asks, its public interest and its risk.
         Field("influence_room", "Ruimte voor invloed", "Hoeveel kunnen inwoners nog veranderen? "
               "'geen' als het besluit al vastligt.", FieldType.CHOICE, scan, required=True,
-              choices=vocab.InfluenceRoom),
+              choices=vocab.InfluenceRoom, until=2),
         Field("impact", "Impact op inwoners en leefomgeving", "Hoeveel merken inwoners van het "
               "besluit in hun dagelijks leven?", FieldType.CHOICE, scan, required=True,
-              choices=vocab.Magnitude),
+              choices=vocab.Magnitude, until=2),
         Field("sensitivity", "Tegenstrijdige belangen / gevoeligheid", "Zijn er partijen met "
               "tegengestelde belangen, of ligt het onderwerp gevoelig?", FieldType.CHOICE, scan,
-              required=True, choices=vocab.Intensity),
+              required=True, choices=vocab.Intensity, until=2),
         Field("handover_willing", "Bestuur wil besluit overdragen", "Is het bestuur bereid het besluit "
               "(binnen kaders) aan de deelnemers over te laten? Alleen dan is meebeslissen mogelijk.",
-              FieldType.FLAG, scan, required=True),
+              FieldType.FLAG, scan, required=True, until=2),
+        Field("influence_room", "Ruimte voor invloed", "Alleen bij burgerparticipatie: hoeveel kunnen inwoners "
+              "nog veranderen? 'geen' als het besluit al vastligt.", FieldType.CHOICE, scan,
+              required_when=_BURGER, applies_when=_BURGER, choices=vocab.InfluenceRoom, since=2),
+        Field("impact", "Impact op inwoners en leefomgeving", "Hoeveel merken inwoners van het "
+              "besluit of het initiatief in hun dagelijks leven? Verplicht bij burgerparticipatie.",
+              FieldType.CHOICE, scan, required_when=_BURGER, choices=vocab.Magnitude, since=2),
+        Field("sensitivity", "Tegenstrijdige belangen / gevoeligheid", "Zijn er partijen met "
+              "tegengestelde belangen, of ligt het onderwerp gevoelig? Verplicht bij burgerparticipatie.",
+              FieldType.CHOICE, scan, required_when=_BURGER, choices=vocab.Intensity, since=2),
+        Field("handover_willing", "Bestuur wil besluit overdragen", "Alleen bij burgerparticipatie: is het "
+              "bestuur bereid het besluit (binnen kaders) aan de deelnemers over te laten? Alleen dan is "
+              "meebeslissen mogelijk.", FieldType.FLAG, scan, required_when=_BURGER, applies_when=_BURGER,
+              since=2),
     ]
     for group, key in TARGET_GROUP_KEYS.items():
         fields.append(Field(f"target_{key}", f"Extra aandacht: {group.value}",
