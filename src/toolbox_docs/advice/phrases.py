@@ -75,6 +75,7 @@ KEYS: dict[str, frozenset[str]] = _keys(
     ("rol.risico", ("risico",)),
     ("rol.combinatie", ("delen", "rol")),
     ("rol.minimum", ("reden", "rol")),
+    ("rol.lichter", ("delen",)),
     ("rol.regels", ()),
     ("rol.uitdaagrecht", ("taak",)),
     ("rol.besluit", ("rol",)),

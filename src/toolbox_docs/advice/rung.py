@@ -44,39 +44,49 @@ def _describe(combo: RoleCombination) -> Phrase:
 
 
 def minimums(intake: Intake, rules: Rules) -> list[tuple[Phrase, RobRung]]:
-    """(reason, minimum rung) for every input that asks for more than loslaten."""
+    """(reason, minimum rung) for every input that asks for more than loslaten. A combination that sets a
+    higher rung than its parts stands for them: its parts are not said again."""
     roles = rules.roles
+    combos = [combo for combo in roles.combinations if _matches(combo, intake)]
+    in_combo_interest = any(c.interest is not None for c in combos)
+    in_combo_risk = any(c.risk is not None for c in combos)
     found: list[tuple[Phrase, RobRung]] = []
     by_rung: dict[RobRung, list[str]] = {}
+    in_combo_asks = {c.ask for c in combos if c.ask is not None}
     for ask in intake.initiative_asks:
-        by_rung.setdefault(roles.by_ask[ask], []).append(ask.value)
+        if ask not in in_combo_asks:
+            by_rung.setdefault(roles.by_ask[ask], []).append(ask.value)
     for rung, asks in by_rung.items():
         found.append((Phrase.of("rol.vraagt", vragen=tuple(asks)), rung))
-    if intake.public_interest is not None:
+    if intake.public_interest is not None and not in_combo_interest:
         found.append((Phrase.of("rol.belang", belang=intake.public_interest.value),
                       roles.by_interest[intake.public_interest]))
-    if intake.initiative_risk is not None:
+    if intake.initiative_risk is not None and not in_combo_risk:
         found.append((Phrase.of("rol.risico", risico=intake.initiative_risk.value),
                       roles.by_risk[intake.initiative_risk]))
-    for combo in roles.combinations:
-        if _matches(combo, intake):
-            found.append((_describe(combo), combo.rung))
+    for combo in combos:
+        found.append((_describe(combo), combo.rung))
     return [(reason, rung) for reason, rung in found if rung is not RobRung.LET_GO]
 
 
 def advise_rung(intake: Intake, rules: Rules) -> RungOutcome:
     found = minimums(intake, rules)
-    if intake.challenge_right:
-        found.append((Phrase.of("rol.uitdaagrecht", taak=intake.initiative_request or ""),
-                      rules.roles.challenge_min))
-    rung = max((r for _, r in found), key=lambda r: r.rank, default=RobRung.LET_GO)
+    floor = [rules.roles.challenge_min] if intake.challenge_right else []
+    rung = max([*(r for _, r in found), *floor], key=lambda r: r.rank, default=RobRung.LET_GO)
     route = Route.CHALLENGE if intake.challenge_right else Route.ROB
     reasons: list[Phrase] = []
-    if not found:
+    if intake.challenge_right:
+        reasons.append(Phrase.of("rol.uitdaagrecht", taak=intake.initiative_request or ""))
+    if not found and not intake.challenge_right:
         reasons.append(Phrase.of("rol.vraagt_niets"))
-    # The reasons that decide the role first; those that ask for less after.
-    for reason, minimum in sorted(found, key=lambda item: -item[1].rank):
-        reasons.append(Phrase.of("rol.minimum", reden=reason, rol=minimum.value))
+    # What sets the role, said with what the municipality then does; what asks for less, said once after.
+    deciding = tuple(reason for reason, minimum in found if minimum is rung)
+    lighter = tuple(reason for reason, minimum in found if minimum is not rung)
+    if deciding:
+        reasons.append(Phrase.of("rol.minimum", reden=Phrase.of("rol.combinatie", delen=deciding, rol=rung.value),
+                                 rol=rung.value))
+    if lighter:
+        reasons.append(Phrase.of("rol.lichter", delen=lighter))
     regulated = rules.roles.by_ask[InitiativeAsk.RULES] is RobRung.REGULATE
     if InitiativeAsk.RULES in intake.initiative_asks and regulated:
         reasons.append(Phrase.of("rol.regels"))

@@ -51,6 +51,8 @@ def method_when(steps: Sequence[Step], advice: Advice) -> dict[str, str]:
     found: dict[str, str] = {}
     for method in advice.methods:
         days: list[dt.date] = []
+        if method.activity == "procedure":  # the uitdaagrecht: its steps
+            days = [s.when for s in steps if s.what.key.startswith("planning.uitdaagrecht.")]
         for step in steps:
             if step.phase in (Phase.PREPARE, Phase.REMINDER):
                 continue
