@@ -144,6 +144,12 @@ def test_the_planning_follows_the_process(scenario: Scenario) -> None:
     for step in deciding:
         end_of_step = step.until or step.when
         assert (end - end_of_step).days <= 14, f"{scenario.name}: the deciding activity closes the window"
+    if deciding:
+        # What prepares the decision (meetings, sessions) is done before the participants decide.
+        begin = min(s.when for s in deciding)
+        preparing = [s for s in activities if s.what.key in ("planning.activiteit", "planning.bijeenkomst")
+                     and s not in deciding]
+        assert all(s.when < begin for s in preparing), scenario.name
     # Every step can be said.
     for step in steps:
         assert WORDING.plain(step.what).strip()

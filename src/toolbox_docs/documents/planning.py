@@ -127,15 +127,27 @@ class _Window:
         return max(self.end - WEEK, self.start)
 
 
+def _deciding_begin(method: ChosenMethod, window: _Window) -> dt.date:
+    """A vote or a budget round closes the window: it begins its run before the end (a one-off: on the
+    last day)."""
+    if method.activity == "periode":
+        return max(window.end - dt.timedelta(weeks=method.duration_weeks), window.earliest(method))
+    return window.last
+
+
 def _activities(methods: list[ChosenMethod], window: _Window) -> list[Step]:
     steps: list[Step] = []
     ordered = sorted(methods, key=_stage)
+    # Everything that prepares a decision by the participants ends before the deciding activity begins.
+    deciding = [_deciding_begin(m, window) for m in ordered if _stage(m) == 3]
+    before_deciding = min(deciding) - WEEK if deciding else window.last
+    last = max(min(window.last, before_deciding), window.start)
     one_offs = [m for m in ordered if m.activity == "eenmalig"]
     # Early one-offs (personal talks, broad listening) as soon as they can be; the rest spread evenly over
     # the window in the order of the process, a deciding one on the last day.
-    later = [m for m in one_offs if _stage(m) > 0]
+    later = [m for m in one_offs if 0 < _stage(m) < 3]
     first = min((window.earliest(m) for m in later), default=window.start)
-    span = max((window.last - first).days, 0)
+    span = max((last - first).days, 0)
     previous = window.start
     for method in one_offs:
         if _stage(method) == 0:
@@ -151,17 +163,15 @@ def _activities(methods: list[ChosenMethod], window: _Window) -> list[Step]:
         steps.append(Step(when, Phrase.of("planning.activiteit", werkvorm=method.name), Phase.ACTIVITIES))
     for method in ordered:
         if method.activity == "reeks":
-            dates = _spread(window.earliest(method), window.last, method.sessions)
+            end_of_series = window.last if _stage(method) == 3 else last
+            dates = _spread(window.earliest(method), max(end_of_series, window.earliest(method)), method.sessions)
             steps += _invitation(method, dates[0], window)
             for number, day in enumerate(dates, start=1):
                 steps.append(Step(day, Phrase.of("planning.bijeenkomst", werkvorm=method.name, nummer=number,
                                                  aantal=method.sessions), Phase.ACTIVITIES))
         elif method.activity == "periode":
             length = dt.timedelta(weeks=method.duration_weeks)
-            if _stage(method) == 3:  # a vote or a budget round closes the window
-                begin = max(window.end - length, window.earliest(method))
-            else:
-                begin = window.earliest(method)
+            begin = _deciding_begin(method, window) if _stage(method) == 3 else window.earliest(method)
             steps.append(Step(begin, Phrase.of("planning.periode", werkvorm=method.name), Phase.ACTIVITIES,
                               until=min(begin + length, window.end)))
         elif method.activity == "doorlopend":
