@@ -48,9 +48,11 @@ def needs_personal_talk(stakeholder: Stakeholder, *, high_from: int) -> bool:
 
 def is_initiator(stakeholder: Stakeholder, intake: Intake) -> bool:
     """Whether the party is the initiative's own initiator (named in 'Initiatiefnemer')."""
-    initiator = (intake.initiator or "").casefold().strip()
-    name = stakeholder.name.casefold().strip()
-    return bool(initiator) and (name == initiator or name in initiator or initiator in name)
+    initiator = " ".join((intake.initiator or "").casefold().split())
+    name = " ".join(stakeholder.name.casefold().split())
+    # The same name, or the party's name holding the initiator's whole ("Bewonersgroep De Pit" for "De Pit");
+    # not a party whose name is only a part of it ("Bewoners" is not "Bewonersgroep").
+    return bool(initiator) and (name == initiator or f" {initiator} " in f" {name} ")
 
 
 def role_of(stakeholder: Stakeholder, intake: Intake, *, high_from: int) -> str:
