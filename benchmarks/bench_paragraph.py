@@ -33,7 +33,8 @@ def _blocks(intake: bytes, settings: Settings, work: Path) -> tuple[Any, ...]:
     record = check_with_settings(intake, settings).record
     advice = runtime.advise(record)
     blocks = runtime.wording.render("participatieparagraaf.html.j2",
-                                    paragraph_context(record, advice, organisation=settings.organisation))
+                                    paragraph_context(record, advice, organisation=settings.organisation,
+                                                      rules=runtime.rules))
     runtime.close()
     names = BulletList.of(*(f"{s.name} ({s.category})" for s in record.stakeholders))
     return (*blocks, names)

@@ -99,10 +99,11 @@ def _steps(runtime: Any, intake: bytes, *, rounds: int) -> list[Samples]:
     organisation = settings.organisation
     parties = [Party(s.name, s.influence, s.interest, s.position.value) for s in record.stakeholders]
     chart = stakeholder_chart(parties, threshold=runtime.rules.high_from - 0.5)
+    rules = runtime.rules
     paragraph = runtime.wording.render("participatieparagraaf.html.j2",
-                                       paragraph_context(record, advice, organisation=organisation))
-    plan_blocks = runtime.wording.render("participatieplan.html.j2",
-                                         plan_context(record, advice, organisation=organisation, form_warnings=()))
+                                       paragraph_context(record, advice, organisation=organisation, rules=rules))
+    plan_blocks = runtime.wording.render("participatieplan.html.j2", plan_context(
+        record, advice, organisation=organisation, rules=rules, form_warnings=()))
     template = settings.college_template.read_bytes()
     lists = {**settings.lists, "methods": tuple(m.name for m in runtime.catalogue.methods)}
     actions = [
@@ -110,9 +111,10 @@ def _steps(runtime: Any, intake: bytes, *, rounds: int) -> list[Samples]:
         ("advice", lambda: runtime.advise(record)),
         ("wording: paragraph + plan", lambda: (
             runtime.wording.render("participatieparagraaf.html.j2",
-                                   paragraph_context(record, advice, organisation=organisation)),
+                                   paragraph_context(record, advice, organisation=organisation, rules=rules)),
             runtime.wording.render("participatieplan.html.j2",
-                                   plan_context(record, advice, organisation=organisation, form_warnings=())))),
+                                   plan_context(record, advice, organisation=organisation, rules=rules,
+                                                form_warnings=())))),
         ("stakeholder chart", lambda: stakeholder_chart(parties, threshold=runtime.rules.high_from - 0.5)),
         ("proposal: write_section", lambda: write_section(template, paragraph, limits=settings.limits)),
         ("plan: build_document", lambda: build_document(plan_blocks, limits=settings.limits,

@@ -21,7 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from advisor_scenarios import BY_NAME, SCENARIOS  # noqa: E402
-
 from toolbox_docs.forms.schema import INTAKE_SCHEMA  # noqa: E402
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values  # noqa: E402
 from toolbox_docs.forms.xlsx_template import build_workbook  # noqa: E402

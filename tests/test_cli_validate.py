@@ -14,10 +14,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from toolbox_docs.cli import main
+from toolbox_docs.forms.layout import layout
+from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 
 INVALID_CHANGES = {"project_name": None, "scale": "dorp", "budget_euros": "veel"}
-INVALID_CELLS = {("required", "B5"), ("not-in-list", "B34"), ("not-a-number", "B51")}
+_CELL = layout(INTAKE_SCHEMA).cell
+INVALID_CELLS = {("required", _CELL("project_name")), ("not-in-list", _CELL("scale")),
+                 ("not-a-number", _CELL("budget_euros"))}
 PROBLEM_KEYS = {"sheet", "cell", "field", "code", "severity", "message"}
 FILE_KEYS = {"path", "kind", "template_version", "valid", "status", "problems"}
 
@@ -74,7 +78,7 @@ def test_exit_1_when_a_file_has_problems(folder: Path) -> None:
 def test_text_output_names_sheet_and_cell(folder: Path) -> None:
     result = invoke("validate", str(folder / "Groenplan" / "Vorige versies" / "intake (oud).xlsx"))
     assert result.exit_code == 1
-    assert "(blad 'Intake', cel B34):" in result.stdout
+    assert f"(blad 'Intake', cel {_CELL('scale')}):" in result.stdout
     assert "veld scale" not in result.stdout, "field ids are for machines, people read the label"
     assert "Traceback" not in result.output
 
@@ -114,7 +118,7 @@ def test_json_report(folder: Path) -> None:
             assert problem["severity"] in ("fout", "waarschuwing")
     good = files["Groenplan/intake.xlsx"]
     assert (good["valid"], good["status"], good["kind"], good["template_version"], good["problems"]) == \
-        (True, "valid", "intake", 1, [])
+        (True, "valid", "intake", INTAKE_SCHEMA.version, [])
     bad = files["Groenplan/Vorige versies/intake (oud).xlsx"]
     assert bad["valid"] is False and bad["status"] == "invalid" and bad["kind"] == "intake"
     assert {(p["code"], p["cell"]) for p in bad["problems"]} == INVALID_CELLS
@@ -134,7 +138,8 @@ def test_csv_report(folder: Path) -> None:
     assert {Path(r["path"]).relative_to(folder).as_posix() for r in rows} == set(EXPECTED_IN_FOLDER)
     bad = [r for r in rows if r["path"].endswith("intake (oud).xlsx")]
     assert {(r["code"], r["cell"]) for r in bad} == INVALID_CELLS
-    assert all((r["status"], r["kind"], r["template_version"]) == ("invalid", "intake", "1") for r in bad)
+    expected = ("invalid", "intake", str(INTAKE_SCHEMA.version))
+    assert all((r["status"], r["kind"], r["template_version"]) == expected for r in bad)
     good = [r for r in rows if Path(r["path"]).relative_to(folder).as_posix() == "Groenplan/intake.xlsx"]
     assert len(good) == 1 and good[0]["status"] == "valid" and good[0]["code"] == ""
     assert all(not r["message"].startswith(("=", "+", "-", "@")) for r in rows), "no formula injection"

@@ -188,7 +188,7 @@ def test_evaluation_end_to_end(project: Project, tmp_path: Path, settings: Setti
     assert rows[labour] == [euro(Decimal(planned.planned_hours) * rate), euro(Decimal("40.5") * rate)]
     assert rows["Externe kosten"] == [euro(Decimal(planned.planned_external_euros)), "€\u00a01.250,00"]
     assert rows["Totale kosten"] == [euro(Decimal(planned.planned_euros)), euro(Decimal("40.5") * rate + 1250)]
-    assert "Niveau van participatie: gepland adviseren, bereikt adviseren." in text
+    assert rows["Niveau van participatie"] == ["adviseren", "adviseren"] and "Rol van de gemeente" not in rows
     used = next(t for t in docx_tables(report) if t[0][0] == "Werkvorm")
     assert [row[:2] for row in used[1:]] == [["Wijkwandeling", "nee"], ["Terugkoppelingsbijeenkomst", "ja"],
                                              ["Ontwerpatelier", "nee"]]

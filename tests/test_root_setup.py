@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cli_support import run_cli
+from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings, load_settings
 from watcher_support import INTAKE, PROPOSAL, Watcher, docx_text, make_intake
@@ -105,11 +106,19 @@ def test_init_uses_the_roots_own_settings_whatever_the_current_folder(tmp_path: 
 def test_templates_build_backs_up_what_it_replaces(tmp_path: Path, home: dict[str, str]) -> None:
     out = tmp_path / "Sjablonen"
     assert run_cli("templates", "build", "--out", out, cwd=tmp_path, env=home).returncode == 0
-    before = (out / "intake.xlsx").read_bytes()
+    # an admin's own edit of the blank intake (a build in the same second would be byte-identical and kept)
+    edited = io.BytesIO()
+    book = load_workbook(out / "intake.xlsx")
+    book.active["A1"] = "Eigen aanpassing"
+    book.save(edited)
+    (out / "intake.xlsx").write_bytes(edited.getvalue())
     result = run_cli("templates", "build", "--out", out, cwd=tmp_path, env=home)
     assert result.returncode == 0, result.stderr
     backups = list((out / "Vorige versies").glob("intake (*).xlsx"))
-    assert [b.read_bytes() for b in backups] == [before]
+    assert [b.read_bytes() for b in backups] == [edited.getvalue()]
+    assert (out / "intake.xlsx").read_bytes() != edited.getvalue()
+    again = run_cli("templates", "build", "--out", out, cwd=tmp_path, env=home)
+    assert again.returncode == 0 and len(list((out / "Vorige versies").glob("intake (*).xlsx"))) <= 2
 
 
 # --- the templates in Sjablonen/ are the ones used ----------------------------------------------------
@@ -202,7 +211,7 @@ def test_doctor_on_a_fresh_root(tmp_path: Path, home: dict[str, str]) -> None:
     assert result.returncode == 0, result.stdout
     out = result.stdout
     assert f"in orde   Instellingen: {root / 'toolbox.toml'}" in out
-    assert "in orde   Sjablonen/intake.xlsx: leeg intake-werkboek, sjabloonversie 1." in out
+    assert f"in orde   Sjablonen/intake.xlsx: leeg intake-werkboek, sjabloonversie {INTAKE_SCHEMA.version}." in out
     assert "in orde   Collegevoorstel: de dienst gebruikt Sjablonen/collegevoorstel.docx." in out
     assert f"Database: {tmp_path / 'xdg-state' / 'toolbox-docs' / 'state.sqlite'} bestaat nog niet" in out
     assert "De dienst heeft (met deze database) nog nooit gedraaid" in out

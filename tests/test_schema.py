@@ -142,8 +142,9 @@ def test_every_condition_names_an_existing_field_and_values_it_can_take(schema: 
         assert when.field in ids, f"{field_id}.{what} names unknown field {when.field!r}"
         assert when.field != field_id, f"{field_id}.{what} depends on itself"
         target = ids[when.field]
-        # Conditions compare the text of an enum value, so only a CHOICE field can ever satisfy them.
-        assert target.type is FieldType.CHOICE, f"{field_id}.{what} depends on a {target.type.value} field"
+        # Conditions compare the text of an enum value or 'ja'/'nee', so only a CHOICE or FLAG field can satisfy them.
+        assert target.type in (FieldType.CHOICE, FieldType.FLAG), \
+            f"{field_id}.{what} depends on a {target.type.value} field"
         assert when.values, f"{field_id}.{what} has no values"
         possible = set(target.allowed(lists))
         assert set(when.values) <= possible, f"{field_id}.{what}: {set(when.values) - possible} cannot occur"
