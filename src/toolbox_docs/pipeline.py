@@ -44,6 +44,7 @@ from toolbox_docs.forms.schema import ERROR, EVALUATION, EVALUATION_SCHEMA
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.fsio import BACKUP_FOLDER, WriteError, names_fit, read_private_copy, sha256
+from toolbox_docs.names import printable
 from toolbox_docs.outputs import (
     FEEDBACK,
     PROPOSALS,
@@ -96,13 +97,13 @@ class ProcessResult:
 
     def lines(self) -> list[str]:
         """A Dutch summary for people."""
-        head = f"{self.path}: {self.outcome.value}"
+        head = f"{printable(self.path)}: {self.outcome.value}"
         if self.message:
-            head += f" — {self.message}"
+            head += f" — {printable(self.message)}"
         lines = [head]
         lines += [f"  {action.line()}" for action in self.actions]
-        lines += [f"  - {p.severity} ({p.place()}): {p.message}" if p.place() else f"  - {p.severity}: {p.message}"
-                  for p in self.problems]
+        lines += [f"  - {p.severity} ({p.place()}): {printable(p.message)}" if p.place()
+                  else f"  - {p.severity}: {printable(p.message)}" for p in self.problems]
         return lines
 
 
@@ -269,7 +270,7 @@ def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out_
               digest: str, *, target: Path | None = None) -> ProcessResult:
     target = target if target is not None else feedback_path(path, out_dir)
     unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
-    text = feedback_text(path.name, check.problems, now=now, unreadable=unusable)
+    text = feedback_text(printable(path.name), check.problems, now=now, unreadable=unusable)
     try:
         action = publish(target, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path, now=now)
     except WriteError as error:

@@ -32,6 +32,7 @@ from toolbox_docs.fsio import (
     read_existing,
     sha256,
 )
+from toolbox_docs.names import printable
 from toolbox_docs.state import State
 
 # An owner file older than this was most likely left behind by a crash of Word or Excel: still waited for
@@ -60,9 +61,9 @@ class Action:
     backup: Path | None = None
 
     def line(self) -> str:
-        text = f"{self.did.value}: {self.path}"
+        text = f"{self.did.value}: {printable(self.path)}"
         if self.backup is not None:
-            text += f" (vorige versie bewaard in {self.backup})"
+            text += f" (vorige versie bewaard in {printable(self.backup)})"
         if self.note:
             text += f" — {self.note}"
         return text

@@ -23,13 +23,14 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from toolbox_docs.errors import ToolboxError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.fsio import read_private_copy, sha256
+from toolbox_docs.names import printable
 from toolbox_docs.outputs import feedback_path
 from toolbox_docs.pipeline import Outcome
 from toolbox_docs.publish import publish
@@ -42,6 +43,21 @@ from toolbox_docs.settings import Settings
 from toolbox_docs.state import State, path_key
 
 log = logging.getLogger("toolbox_docs.service")
+
+
+class _PrintableArguments(logging.Filter):
+    """Every text or path put into a log line is shown with ``names.printable``: a file name with a line
+    break cannot forge a log line, and one that is not valid UTF-8 cannot break the (UTF-8) log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(printable(a) if isinstance(a, str | PurePath)
+                                else printable(str(a)) if isinstance(a, BaseException) else a for a in record.args)
+        return True
+
+
+for _name in ("toolbox_docs.service", "toolbox_docs.register"):
+    logging.getLogger(_name).addFilter(_PrintableArguments())
 
 HEALTH_SECONDS = 5.0
 CRASH_ATTEMPTS = 3
@@ -312,7 +328,7 @@ class Service:
             return
         ident = file_id(path)
         started = time.monotonic()
-        self.busy = {"path": str(path), "since": time.time(), "id": ident}
+        self.busy = {"path": printable(path), "since": time.time(), "id": ident}
         try:
             result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
         finally:
@@ -323,7 +339,7 @@ class Service:
         for number, line in enumerate(result.lines or (f"{path}: {result.outcome} — {result.message}",)):
             (log.info if number == 0 else log.debug)("[%s] %s", ident, line if number else f"{line} ({took:.1f} s)")
         self.stats.counts[result.outcome] += 1
-        self.stats.last = {"path": str(path), "outcome": result.outcome, "message": result.message,
+        self.stats.last = {"path": printable(path), "outcome": result.outcome, "message": printable(result.message),
                            "at": dt.datetime.now().isoformat(timespec="seconds"), "id": ident}
         if self.once:
             self.results.append(result)
@@ -359,8 +375,8 @@ class Service:
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
         try:
-            publish(target, ("\ufeff" + feedback_text(path.name, (problem,), now=now, unreadable=True)).encode(),
-                    state=self.state, source=path, now=now)
+            text_file = "\ufeff" + feedback_text(printable(path.name), (problem,), now=now, unreadable=True)
+            publish(target, text_file.encode(), state=self.state, source=path, now=now)
         except ToolboxError as error:
             log.error("[%s] feedback niet geschreven: %s", file_id(path), error)
         if digest is not None:
@@ -398,8 +414,8 @@ class Service:
             "state": "stopped" if final else "running",
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "roots": [str(r) for r in self.roots],
-            "missing_roots": sorted(str(r) for r in self.missing_roots),
+            "roots": [printable(r) for r in self.roots],
+            "missing_roots": sorted(printable(r) for r in self.missing_roots),
             "polling": self.watch.polling,
             "started": self.stats.started,
             "beat": time.time(),
