@@ -59,7 +59,7 @@ from toolbox_docs.proposals import write_paragraph
 from toolbox_docs.publish import Action, Did, content_digest, publish, remove_if_present
 from toolbox_docs.register import FINISHED, Project, Register
 from toolbox_docs.settings import Settings
-from toolbox_docs.state import State
+from toolbox_docs.state import DEFAULT_BUSY_SECONDS, State
 
 
 class Outcome(StrEnum):
@@ -122,10 +122,11 @@ class Runtime:
     roots: tuple[Path, ...] = field(default=())
 
     @classmethod
-    def open(cls, settings: Settings, *, roots: tuple[Path, ...] = ()) -> Runtime:
+    def open(cls, settings: Settings, *, roots: tuple[Path, ...] = (),
+             busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Runtime:
         catalogue, rules, checklist = load_advice_data(settings)
         wording = Wording(settings.wording_dir)
-        state = State(settings.state_db)
+        state = State(settings.state_db, busy_seconds=busy_seconds)
         return cls(settings, state, catalogue, rules, checklist, wording, Register(state), roots=roots)
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.fsio import read_private_copy, sha256
@@ -38,7 +38,7 @@ from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.observer import Watch
 from toolbox_docs.service.readiness import Readiness
 from toolbox_docs.service.status import BEAT_SECONDS, status_path, write_status
-from toolbox_docs.service.worker import CRASH, LIMIT, Worker, WorkResult
+from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import State, path_key
 
@@ -62,6 +62,7 @@ for _name in ("toolbox_docs.service", "toolbox_docs.register"):
 HEALTH_SECONDS = 5.0
 CRASH_ATTEMPTS = 3
 MAX_RETRY_SECONDS = 600.0
+MAX_STATE_WAIT_SECONDS = 60.0
 
 
 def file_id(path: Path) -> str:
@@ -134,6 +135,8 @@ class Service:
         self.reminders_at = dt.datetime.min  # when _daily next looks at the evaluation reminders
         self.busy: dict[str, Any] = {}  # the file in the worker's hands, for the heartbeat
         self._last_beat = 0.0
+        self._state_pause_until = 0.0  # while the state database is busy or full: no new work before this
+        self._state_quiet_until = 0.0  # one log line a minute about it, not one per loop
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -144,11 +147,19 @@ class Service:
 
     def run(self) -> int:
         check_setup(self.roots, self.settings)
-        self.state = State(self.settings.state_db)
-        self.worker = Worker(self.settings, self.roots)
         previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self.worker.start()
+            self.state = self._open_state()
+        except BaseException:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            raise
+        self.worker = Worker(self.settings, self.roots)
+        try:
+            try:
+                self.worker.start()
+            except StateUnavailable as error:
+                log.warning("%s Het verwerkingsproces start met het eerste bestand.", error)
             if not self.once:
                 self.watch.start()
             log.info("Dienst gestart: %s (%s).", ", ".join(map(str, self.roots)),
@@ -166,19 +177,45 @@ class Service:
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
         return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
 
+    def _open_state(self) -> State:
+        """The state database; while it is busy or full the service waits (and says so), it does not stop.
+        A database that cannot be opened at all (no rights, a newer version) stops the start with a message."""
+        while True:
+            try:
+                return State(self.settings.state_db, busy_seconds=BUSY_SECONDS)
+            except StateUnavailable as error:
+                log.warning("%s De dienst wacht %g s en probeert het dan opnieuw.", error, self._state_delay())
+                if self.stopping.wait(self._state_delay()):
+                    raise ToolboxError("gestopt voordat de statusdatabase beschikbaar was.") from None
+
+    def _state_delay(self) -> float:
+        return float(min(max(self.settings.retry_interval, 1.0), MAX_STATE_WAIT_SECONDS))
+
+    def _state_trouble(self, error: StateError) -> None:
+        """The service's own use of the state failed (busy, full): say so for the admin, pause the work."""
+        now = time.monotonic()
+        if now >= self._state_quiet_until:
+            log.warning("Statusdatabase niet te gebruiken: %s De verwerking wacht %g s.", error, self._state_delay())
+            self._state_quiet_until = now + 60.0
+        self._state_pause_until = now + self._state_delay()
+
     def _loop(self) -> None:
         last_scan = last_health = time.monotonic()
         while not self.stopping.is_set():
             self._drain_hints()
             moment = time.monotonic()
-            if not self.once and moment - last_scan >= self.settings.rescan_interval:
-                self._scan_all()
-                last_scan = moment
-            if not self.once and moment - last_health >= HEALTH_SECONDS:
-                self._check_health()
-                last_health = moment
-            self._beat_soon()
-            self._work()
+            try:
+                if not self.once and moment - last_scan >= self.settings.rescan_interval:
+                    self._scan_all()
+                    last_scan = moment
+                if not self.once and moment - last_health >= HEALTH_SECONDS:
+                    self._check_health()
+                    last_health = moment
+                self._beat_soon()
+                if moment >= self._state_pause_until:
+                    self._work()
+            except StateError as error:
+                self._state_trouble(error)
             self._daily()
             if self.once and not self.pending:
                 break
@@ -333,6 +370,9 @@ class Service:
             result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
         finally:
             self.busy = {}
+        if result.failure == STATE:
+            self._state_waits(path, ident, result)
+            return
         if result.failure:
             result = self._failed(path, digest, result)
         took = time.monotonic() - started
@@ -347,6 +387,20 @@ class Service:
             self.pending[path] = time.time() + self._retry_delay(path, result.sha256 or digest or "")
         else:
             self.retries.pop(path, None)
+
+    def _state_waits(self, path: Path, ident: str, result: WorkResult) -> None:
+        """The state database was busy or full while the file was processed: not the file's fault. No
+        feedback, no attempt counted, nothing final: the file waits and is done once the state is usable."""
+        delay = self._state_delay()
+        log.warning("[%s] %s: wacht op de statusdatabase (%s); volgt over %g s opnieuw. Dit ligt niet aan het "
+                    "bestand.", ident, path, result.message, delay)
+        self.stats.counts["wacht"] += 1
+        self._state_pause_until = time.monotonic() + delay
+        if self.once:
+            self.results.append(result)
+            self.stats.counts[Outcome.FAILED.value] += 1
+        else:
+            self.pending[path] = time.time() + delay
 
     def _retry_delay(self, path: Path, digest: str) -> float:
         """``opnieuw_proberen_seconden``, doubled for each unfinished run of the same content in a row."""
