@@ -20,7 +20,9 @@ Outcomes are values (``Outcome``), recorded in the ledger; only the unexpected r
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +37,7 @@ from toolbox_docs.documents.chart import Party, stakeholder_chart
 from toolbox_docs.documents.context import paragraph_context, plan_context, report_context
 from toolbox_docs.documents.docx_writer import build_document
 from toolbox_docs.documents.wording import Wording
-from toolbox_docs.errors import DocumentError, SettingsError, ToolboxError, WorkbookError
+from toolbox_docs.errors import DocumentError, SettingsError, WorkbookError
 from toolbox_docs.evaluation import verdict
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, Check, check_with_settings, refusal
@@ -43,7 +45,7 @@ from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.schema import ERROR, EVALUATION, EVALUATION_SCHEMA
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
-from toolbox_docs.fsio import BACKUP_FOLDER, WriteError, names_fit, read_private_copy, sha256
+from toolbox_docs.fsio import BACKUP_FOLDER, Folder, FolderError, WriteError, names_fit, sha256
 from toolbox_docs.names import printable
 from toolbox_docs.outputs import (
     FEEDBACK,
@@ -137,9 +139,10 @@ class Runtime:
                       checklist=self.checklist)
 
     def root_of(self, path: Path) -> Path | None:
-        resolved = path.resolve()
+        """The watched root ``path`` lies in, by its name (a link on the way is not followed to find one)."""
+        absolute = os.path.abspath(path)
         for root in self.roots:
-            if resolved.is_relative_to(root.resolve()):
+            if Path(absolute).is_relative_to(os.path.abspath(root)):
                 return root
         return None
 
@@ -160,27 +163,61 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
     """One workbook through validation, advice and documents. Never raises for a bad input file.
 
     Outputs go beside the workbook, or into ``out_dir``; without it, a configured ``[dienst] uitvoermap``
-    receives them in the same sub-folders as the workbook has under its watched root.
+    receives them in the same sub-folders as the workbook has under its watched root. The workbook's
+    folder is opened from its watched root, and the output folder from the output folder the admin chose,
+    without following a link on the way (``fsio.Folder``); every read and write goes through those.
     """
+    with ExitStack() as stack:
+        try:
+            source, out = _open_folders(path, runtime, out_dir)
+        except FolderError as error:
+            if error.code in ("link", "gone", "outside"):
+                return ProcessResult(path, Outcome.IGNORED, message=f"{error.message} Het bestand is niet verwerkt.")
+            return ProcessResult(path, Outcome.FAILED, message=str(error))
+        stack.callback(source.close)
+        if out is not source:
+            stack.callback(out.close)
+        return _process(path, source, out, runtime, now=now, proposal_template=proposal_template)
+
+
+def _open_folders(path: Path, runtime: Runtime, out_dir: Path | None) -> tuple[Folder, Folder]:
+    """The input's folder (from its root) and the output folder (itself, or the admin's, or beside)."""
     settings = runtime.settings
-    if out_dir is None and settings.output_dir is not None:
-        root = runtime.root_of(path)
-        out_dir = settings.output_dir / path.parent.resolve().relative_to(root.resolve()) if root \
-            else settings.output_dir
+    root = runtime.root_of(path)
+    source = Folder.open(path.parent, base=root if root is not None else path.parent)
+    if out_dir is None and settings.output_dir is None:
+        return source, source
+    try:
+        if out_dir is None:
+            assert settings.output_dir is not None
+            relative = Path(os.path.abspath(path.parent)).relative_to(os.path.abspath(root)) if root else Path()
+            out_dir = settings.output_dir / relative
+            base = settings.output_dir
+        else:
+            base = out_dir
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            return ProcessResult(path, Outcome.FAILED, message=f"de uitvoermap {out_dir} kan niet gemaakt worden "
-                                 f"({error.strerror}).")
+            raise FolderError("unwritable", f"de uitvoermap {out_dir} kan niet gemaakt worden ({error.strerror}).",
+                              path=out_dir) from None
+        return source, Folder.open(out_dir, base=base)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _process(path: Path, source: Folder, out: Folder, runtime: Runtime, *, now: dt.datetime,
+             proposal_template: Path | None) -> ProcessResult:
+    settings = runtime.settings
     try:
-        data = read_private_copy(path, max_bytes=settings.limits.max_file_bytes, follow_symlinks=False)
+        data = source.read(path.name, max_bytes=settings.limits.max_file_bytes)
     except WorkbookError as error:
         if error.code == "gone":
             return ProcessResult(path, Outcome.IGNORED, message="het bestand bestaat niet meer")
         if error.code in ("no-access", "read-failed", "not-a-file"):
             return ProcessResult(path, Outcome.FAILED, message=error.message)
         data = b""
-        return _finish(runtime, _rejected(path, refusal(error), runtime, now, out_dir, sha256(data)), now)
+        return _finish(runtime, _rejected(path, refusal(error), runtime, now, out, sha256(data)), now)
     digest = sha256(data)
     if runtime.state.written_digest(path) == content_digest(data):
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
@@ -194,37 +231,32 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
         # refusal of one of ours, such as an old template version, has no kind: it gets its feedback below.)
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, check.kind, digest,
                                               message="nog niet ingevuld"), now)
-    if not names_fit(_output_names(path, out_dir)):
-        return _finish(runtime, _names_too_long(path, runtime, now, out_dir, digest), now)
+    if not names_fit(_output_names(path, out.path)):
+        return _finish(runtime, _names_too_long(path, runtime, now, out, digest), now)
     if check.status in (INVALID, UNREADABLE):
-        return _finish(runtime, _rejected(path, check, runtime, now, out_dir, digest), now)
+        return _finish(runtime, _rejected(path, check, runtime, now, out, digest), now)
     try:
         if check.kind == EVALUATION:
-            result = _evaluation(path, check, runtime, now=now, out_dir=out_dir, digest=digest)
+            result = _evaluation(path, check, runtime, now=now, out=out, digest=digest)
         else:
-            result = _intake(path, check, runtime, now=now, out_dir=out_dir, digest=digest,
+            result = _intake(path, check, runtime, now=now, out=out, digest=digest,
                              proposal_template=proposal_template)
     except WriteError as error:
-        result = _write_failed(path, check, digest, str(error))
+        result = _write_failed(path, source, check, digest, error)
     except (DocumentError, SettingsError) as error:
         result = ProcessResult(path, Outcome.FAILED, check.kind, digest, message=str(error))
     return _finish(runtime, result, now)
 
 
-def _write_failed(path: Path, check: Check, digest: str, message: str,
+def _write_failed(path: Path, source: Folder, check: Check, digest: str, error: WriteError,
                   problems: tuple[Problem, ...] = ()) -> ProcessResult:
-    """A write failed: retried later (``mislukt``), unless the input itself went away meanwhile."""
-    if not _present(path):
+    """A write failed: retried later (``mislukt``), unless the input itself went away meanwhile, or its
+    folder was moved or replaced (by a link, say): then nothing was written there and the run is over."""
+    if error.reason == "moved" or not source.still_in_place() or not source.regular(path.name):
         return ProcessResult(path, Outcome.IGNORED, check.kind, digest, problems=problems,
-                             message=f"het bestand is tijdens de verwerking verwijderd of verplaatst ({message})")
-    return ProcessResult(path, Outcome.FAILED, check.kind, digest, problems=problems, message=message)
-
-
-def _present(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
+                             message=f"het bestand of zijn map is tijdens de verwerking verwijderd, verplaatst of "
+                                     f"vervangen ({error})")
+    return ProcessResult(path, Outcome.FAILED, check.kind, digest, problems=problems, message=str(error))
 
 
 # The longest name a backup in 'Vorige versies' gets: the output's name plus a time stamp and a counter.
@@ -239,9 +271,8 @@ def _output_names(path: Path, out_dir: Path | None) -> list[Path]:
     return outputs + backups
 
 
-def _short_feedback_path(path: Path, out_dir: Path | None) -> Path | None:
-    """A feedback name that fits beside ``path`` (its name shortened, marked with '…'); None if none fits."""
-    folder = out_dir if out_dir is not None else path.parent
+def _short_feedback_path(path: Path, folder: Path) -> Path | None:
+    """A feedback name that fits in ``folder`` (the name shortened, marked with '…'); None if none fits."""
     suffix = f"{SEPARATOR}{FEEDBACK}.txt"
     stem = path.stem
     while stem:
@@ -252,30 +283,30 @@ def _short_feedback_path(path: Path, out_dir: Path | None) -> Path | None:
     return None
 
 
-def _names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
-                    digest: str) -> ProcessResult:
+def _names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out: Folder, digest: str) -> ProcessResult:
     problem = Problem("name-too-long", ERROR, "De naam van het werkboek (of het pad van de map) is te lang: de "
                       "bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
                       f"'{BACKUP_FOLDER}', krijgen een nog langere naam en passen niet. Geef het werkboek een kortere "
                       "naam, of zet het in een map met een korter pad, en sla het opnieuw op. Dit bestand kun je "
                       "daarna weggooien.")
     check = Check(INVALID, None, None, (problem,))
-    target = _short_feedback_path(path, out_dir)
+    target = _short_feedback_path(path, out.path)
     if target is None:
         return ProcessResult(path, Outcome.FAILED, None, digest, problems=(problem,),
                              message="de naam of het pad is te lang, ook voor een feedbackbestand")
-    return _rejected(path, check, runtime, now, out_dir, digest, target=target)
+    return _rejected(path, check, runtime, now, out, digest, target=target)
 
 
-def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
+def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out: Folder,
               digest: str, *, target: Path | None = None) -> ProcessResult:
-    target = target if target is not None else feedback_path(path, out_dir)
+    target = target if target is not None else feedback_path(path, out.path)
     unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
     text = feedback_text(printable(path.name), check.problems, now=now, unreadable=unusable)
     try:
-        action = publish(target, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path, now=now)
+        action = publish(out, target.name, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path,
+                         now=now)
     except WriteError as error:
-        return _write_failed(path, check, digest, f"feedback kon niet geschreven worden: {error}", check.problems)
+        return _write_failed(path, out, check, digest, error, check.problems)
     errors = sum(1 for p in check.problems if p.is_error)
     return ProcessResult(path, Outcome.REJECTED, check.kind, digest, (action,), check.problems,
                          message=f"{errors} probleem/problemen; zie {target.name}")
@@ -294,19 +325,18 @@ def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
             "support": project.support, "verdict": project.verdict}
 
 
-def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None, digest: str,
+def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out: Folder, digest: str,
             proposal_template: Path | None) -> ProcessResult:
     intake = cast(Intake, check.record)  # a valid check of an intake carries its record
     settings = runtime.settings
     advice = runtime.advise(intake)
-    folder = out_dir if out_dir is not None else path.parent
     project = runtime.register.upsert_intake(path, intake, advice, root=runtime.root_of(path), now=now)
     actions: list[Action] = []
     paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
         intake, advice, organisation=settings.organisation, outcome=_evaluation_summary(project)))
     template_problem: Problem | None = None
     try:
-        run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
+        run = write_paragraph(out, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
                               settings=settings, state=runtime.state, now=now, template=proposal_template)
         actions += run.actions
         proposal_notes = run.problems
@@ -321,15 +351,15 @@ def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out
         intake, advice, organisation=settings.organisation, form_warnings=warnings))
     plan = build_document(plan_blocks, limits=settings.limits, images={"stakeholderkaart": chart},
                           title=f"Participatieplan {intake.project_name}")
-    actions.append(publish(plan_path(path, out_dir), plan, state=runtime.state, source=path, now=now))
+    actions.append(publish(out, plan_path(path).name, plan, state=runtime.state, source=path, now=now))
     evaluation_workbook = build_workbook(
         EVALUATION_SCHEMA, {**settings.lists, "methods": tuple(m.name for m in runtime.catalogue.methods)},
         values=_evaluation_prefill(project.project_id, intake, advice),
         rows=[{"method": m.name} for m in advice.methods[:EVALUATION_SCHEMA.table.rows]],
         title=f"Evaluatie participatie {intake.project_name}")
-    actions.append(publish(evaluation_workbook_path(path, out_dir), evaluation_workbook, state=runtime.state,
+    actions.append(publish(out, evaluation_workbook_path(path).name, evaluation_workbook, state=runtime.state,
                            source=path, now=now, once=True))
-    removed = remove_if_present(feedback_path(path, out_dir))
+    removed = remove_if_present(out, feedback_path(path).name)
     if removed is not None:
         actions.append(removed)
     if runtime.on_register_change is not None:
@@ -359,7 +389,7 @@ def _evaluation_prefill(project_id: str, intake: Intake, advice: Advice) -> dict
     }
 
 
-def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None,
+def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out: Folder,
                 digest: str) -> ProcessResult:
     evaluation = cast(Evaluation, check.record)
     settings = runtime.settings
@@ -367,7 +397,7 @@ def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime,
     blocks = runtime.wording.render("evaluatieverslag.html.j2",
                                     report_context(evaluation, organisation=settings.organisation))
     report = build_document(blocks, limits=settings.limits, title=f"Evaluatie participatie {evaluation.project_name}")
-    actions = [publish(report_path(path, out_dir), report, state=runtime.state, source=path, now=now)]
+    actions = [publish(out, report_path(path).name, report, state=runtime.state, source=path, now=now)]
     problems = list(p for p in check.problems if not p.is_error)
     project = runtime.register.complete(evaluation, judged, now=now)
     if project is None:
@@ -376,7 +406,7 @@ def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime,
                                 "verslag is gemaakt, maar het register is niet bijgewerkt."))
     elif not evaluation.decision_taken:
         actions += _update_paragraph_after_evaluation(project, runtime, now=now)
-    removed = remove_if_present(feedback_path(path, out_dir))
+    removed = remove_if_present(out, feedback_path(path).name)
     if removed is not None:
         actions.append(removed)
     if runtime.on_register_change is not None:
@@ -386,20 +416,23 @@ def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime,
 
 
 def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, now: dt.datetime) -> list[Action]:
-    """Re-render the paragraph with what came out, into the proposals beside the project's intake."""
+    """Re-render the paragraph with what came out, into the proposals beside the project's intake. The
+    intake's folder is opened from its watched root without following links, like any other."""
     intake_path = Path(project.intake_path)
+    root = runtime.root_of(intake_path)
     try:
-        data = read_private_copy(intake_path, max_bytes=runtime.settings.limits.max_file_bytes)
-    except ToolboxError:
+        with Folder.open(intake_path.parent, base=root if root is not None else intake_path.parent) as folder:
+            data = folder.read(intake_path.name, max_bytes=runtime.settings.limits.max_file_bytes)
+            check = check_with_settings(data, runtime.settings)
+            if not check.ok or check.kind != "intake":
+                return [Action(intake_path, Did.SKIPPED, "de intake is niet meer geldig; de paragraaf is niet "
+                               "bijgewerkt")]
+            intake = cast(Intake, check.record)  # a valid check of an intake carries its record
+            advice = runtime.advise(intake)
+            blocks = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
+                intake, advice, organisation=runtime.settings.organisation, outcome=_evaluation_summary(project)))
+            run = write_paragraph(folder, blocks, source=intake_path, proposal_kind=intake.proposal_kind.value,
+                                  settings=runtime.settings, state=runtime.state, now=now, create=False)
+            return list(run.actions)
+    except (FolderError, WorkbookError):
         return [Action(intake_path, Did.SKIPPED, "de intake is niet meer te lezen; de paragraaf is niet bijgewerkt")]
-    check = check_with_settings(data, runtime.settings)
-    if not check.ok or check.kind != "intake":
-        return [Action(intake_path, Did.SKIPPED, "de intake is niet meer geldig; de paragraaf is niet bijgewerkt")]
-    intake = cast(Intake, check.record)  # a valid check of an intake carries its record
-    advice = runtime.advise(intake)
-    blocks = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
-        intake, advice, organisation=runtime.settings.organisation, outcome=_evaluation_summary(project)))
-    run = write_paragraph(intake_path.parent, blocks, source=intake_path, proposal_kind=intake.proposal_kind.value,
-                          settings=runtime.settings, state=runtime.state, now=now, create=False)
-    return list(run.actions)
-

@@ -13,8 +13,6 @@ could point at a document outside the share that the person who made the link ma
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +20,9 @@ from pathlib import Path
 from toolbox_docs.documents.blocks import Block
 from toolbox_docs.documents.docx_writer import write_section
 from toolbox_docs.errors import DocumentError, WorkbookError
-from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
-from toolbox_docs.outputs import in_backup_folder, is_generated_document, proposal_path
+from toolbox_docs.fsio import Folder, is_temp_or_owner, read_private_copy
+from toolbox_docs.names import printable
+from toolbox_docs.outputs import is_generated_document, proposal_path
 from toolbox_docs.publish import Action, Did, open_elsewhere, publish
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import State
@@ -37,27 +36,17 @@ class ProposalRun:
     problems: tuple[str, ...]
 
 
-def candidates(folder: Path) -> list[Path]:
-    try:
-        entries = sorted(folder.iterdir()) if folder.is_dir() else []
-    except OSError:  # a folder that cannot be listed has no proposals we could update
-        return []
+def candidates(folder: Folder) -> list[str]:
+    """Names of the Word documents in ``folder`` that may be proposals (regular files, not links)."""
     found = []
-    for path in entries:
-        if path.suffix.lower() not in (".docx", ".dotx") or path.name.startswith(".") or not _regular(path):
+    for name in folder.names():
+        path = Path(name)
+        if path.suffix.lower() not in (".docx", ".dotx") or name.startswith(".") or not folder.regular(name):
             continue
-        if is_temp_or_owner(path) or is_generated_document(path) or in_backup_folder(path):
+        if is_temp_or_owner(path) or is_generated_document(path):
             continue
-        found.append(path)
+        found.append(name)
     return found
-
-
-def _regular(path: Path) -> bool:
-    """A regular file, not a link to one (``lstat``: the link itself is looked at)."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _template_for(kind: str, settings: Settings, override: Path | None) -> Path:
@@ -66,40 +55,40 @@ def _template_for(kind: str, settings: Settings, override: Path | None) -> Path:
     return settings.council_template if kind == "raadsvoorstel" else settings.college_template
 
 
-def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, proposal_kind: str, settings: Settings,
-                    state: State, now: dt.datetime, template: Path | None = None,
+def write_paragraph(folder: Folder, blocks: Sequence[Block], *, source: Path, proposal_kind: str,
+                    settings: Settings, state: State, now: dt.datetime, template: Path | None = None,
                     create: bool = True) -> ProposalRun:
     """Write ``blocks`` into every proposal in ``folder``; make one from the template if there is none."""
     actions: list[Action] = []
     problems: list[str] = []
     seen_proposal = False
-    for path in candidates(folder):
-        if path.suffix.lower() == ".dotx":
+    for name in candidates(folder):
+        if name.lower().endswith(".dotx"):
             continue  # a Word template in the project folder is a template, not a proposal
-        deferred = open_elsewhere(path)
+        deferred = open_elsewhere(folder, name)
         try:
-            current = read_private_copy(path, max_bytes=settings.limits.max_file_bytes, follow_symlinks=False)
+            current = folder.read(name, max_bytes=settings.limits.max_file_bytes)
             updated = write_section(current, blocks, limits=settings.limits)
         except DocumentError as error:
             if error.code == NO_ANCHOR:
                 continue
             if error.code in ("anchor-ambiguous", "anchor-unsupported"):
                 seen_proposal = True
-                problems.append(f"{path.name}: {error.message}")
+                problems.append(f"{printable(name)}: {error.message}")
             continue
-        except WorkbookError as error:  # read_private_copy: gone, no access, too large, a link
-            problems.append(f"{path.name}: kon niet gelezen worden. {error.message}")
+        except WorkbookError as error:  # read: gone, no access, too large, a link
+            problems.append(f"{printable(name)}: kon niet gelezen worden. {error.message}")
             continue
         except Exception as error:  # a person's unreadable file must not stop the others
-            problems.append(f"{path.name}: kon niet gelezen worden ({type(error).__name__}).")
+            problems.append(f"{printable(name)}: kon niet gelezen worden ({type(error).__name__}).")
             continue
         seen_proposal = True
         if deferred is not None:
             actions.append(deferred)
             continue
-        actions.append(publish(path, updated, state=state, source=source, now=now, always_backup=True))
+        actions.append(publish(folder, name, updated, state=state, source=source, now=now, always_backup=True))
     if not seen_proposal and create and proposal_kind != "geen":
-        target = proposal_path(source, proposal_kind, folder)
+        target = proposal_path(source, proposal_kind, folder.path)
         template = _template_for(proposal_kind, settings, template)
         try:
             base = read_private_copy(template, max_bytes=settings.limits.max_file_bytes)
@@ -111,7 +100,7 @@ def write_paragraph(folder: Path, blocks: Sequence[Block], *, source: Path, prop
         except DocumentError as error:
             raise DocumentError(error.code, f"het voorstelsjabloon is niet bruikbaar: {error.message}",
                                 path=template) from None
-        actions.append(publish(target, filled, state=state, source=source, now=now))
+        actions.append(publish(folder, target.name, filled, state=state, source=source, now=now))
     return ProposalRun(tuple(actions), tuple(problems))
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.fsio import read_private_copy, sha256
+from toolbox_docs.fsio import Folder, read_private_copy, sha256
 from toolbox_docs.names import printable
 from toolbox_docs.outputs import feedback_path
 from toolbox_docs.pipeline import Outcome
@@ -430,13 +430,15 @@ class Service:
         target = feedback_path(path)
         try:
             text_file = "\ufeff" + feedback_text(printable(path.name), (problem,), now=now, unreadable=True)
-            publish(target, text_file.encode(), state=self.state, source=path, now=now)
+            with Folder.open(path.parent, base=self._root_of(path) or path.parent) as folder:
+                publish(folder, target.name, text_file.encode(), state=self.state, source=path, now=now)
         except ToolboxError as error:
             log.error("[%s] feedback niet geschreven: %s", file_id(path), error)
         if digest is not None:
             self.state.record(path, sha256=digest, outcome=Outcome.REJECTED.value, kind=None,
                               at=now.isoformat(timespec="seconds"), outputs=(target,), message=text)
-        return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text, (f"{path}: afgekeurd — {text}",))
+        return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text,
+                          (f"{printable(path)}: afgekeurd — {text}",))
 
     # --- daily: the evaluation reminders ------------------------------------------------------
 
