@@ -117,10 +117,14 @@ def test_the_evaluation_workbook_is_where_the_pipeline_put_it(tmp_path: Path) ->
     root = tmp_path / "Participatie"
     intake = root / "Projecten" / "Plein" / "intake.xlsx"
     mine = project(intake_path=str(intake), root=str(root))
-    assert evaluation_workbook_of(mine, None) == intake.parent / "intake - evaluatie.xlsx"
+    named = "Herinrichting Pancratiusplein - evaluatie.xlsx"  # an intake.xlsx's outputs carry the project's name
+    assert evaluation_workbook_of(mine, None) == intake.parent / named
     out = tmp_path / "Uitvoer"
-    assert evaluation_workbook_of(mine, out) == out / "Projecten" / "Plein" / "intake - evaluatie.xlsx"
-    assert evaluation_workbook_of(dataclasses.replace(mine, root=""), out) == out / "intake - evaluatie.xlsx"
+    assert evaluation_workbook_of(mine, out) == out / "Projecten" / "Plein" / named
+    assert evaluation_workbook_of(dataclasses.replace(mine, root=""), out) == out / named
+    # Where the pipeline made (or found) it, the register remembers: that wins.
+    kept = intake.parent / "Eigen naam - evaluatie.xlsx"
+    assert evaluation_workbook_of(dataclasses.replace(mine, evaluation_workbook=str(kept)), out) == kept
 
 
 # --- the mail text ------------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def test_each_reminder_is_mailed_once_to_the_trekker(world: World, mail_server: 
     assert body.startswith("Beste Sanne Voorbeeld,")
     assert "stopt op 31 mei 2027" in body and "externe partijen" in body
     workbook = world.tmp_path / "Participatie" / "Projecten" / "Herinrichting Pancratiusplein"
-    assert str(workbook / "intake - evaluatie.xlsx") in body
+    assert str(workbook / "Herinrichting Pancratiusplein - evaluatie.xlsx") in body
     entries = {(e.project_id, e.kind): e for e in world.log().entries()}
     sent = entries[(world.ids["plein"], EXTERNAL)]
     assert (sent.due, sent.recipient, sent.attempts, sent.last_error) == ("2027-02-28", TREKKER, 1, "")

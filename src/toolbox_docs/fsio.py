@@ -33,6 +33,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
 
@@ -311,6 +312,21 @@ class Folder:
         except OSError as error:
             raise _read_error(error, path) from None
         return _read_fd(fd, path, max_bytes)
+
+    def open_binary(self, name: str) -> BinaryIO:
+        """A regular file here opened for reading (never through a link); ``WorkbookError`` otherwise."""
+        path = self.at(name)
+        try:
+            fd = os.open(self._name(name), _READ_FLAGS | _NOFOLLOW, **self._dir())
+        except (FolderError, WriteError) as error:
+            raise WorkbookError("not-a-file", error.message, path=path) from None
+        except OSError as error:
+            raise _read_error(error, path) from None
+        stream = os.fdopen(fd, "rb")
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            stream.close()
+            raise WorkbookError("not-a-file", "Dit is geen gewoon bestand.", path=path)
+        return stream
 
     def lstat(self, name: str) -> os.stat_result | None:
         """What stands at ``name`` (the link itself, never its target); None when nothing does."""

@@ -43,6 +43,7 @@ class Did(StrEnum):
     KEPT = "bewaard"
     DEFERRED = "uitgesteld"
     REMOVED = "verwijderd"
+    MOVED = "verplaatst naar Vorige versies"
     SKIPPED = "overgeslagen"
 
 
@@ -62,14 +63,15 @@ class Action:
         return text
 
 
-def content_digest(data: bytes, *, limit: int = COMPARE_BYTES) -> str:
-    """A digest of a zip's member names and contents (ignoring timestamps), else of the bytes. Members are
-    read as streams, at most ``limit`` bytes in all: a zip that inflates to more is digested by its bytes."""
+def content_digest(data: bytes, *, limit: int = COMPARE_BYTES, ignore: tuple[str, ...] = ()) -> str:
+    """A digest of a zip's member names and contents (ignoring timestamps, and the members named in
+    ``ignore``), else of the bytes. Members are read as streams, at most ``limit`` bytes in all: a zip that
+    inflates to more is digested by its bytes."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             digest = hashlib.sha256()
             room = limit
-            for name in sorted(archive.namelist()):
+            for name in sorted(n for n in archive.namelist() if n not in ignore):
                 digest.update(name.encode())
                 member = hashlib.sha256()
                 with archive.open(name) as stream:

@@ -68,6 +68,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE reminders ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
     ALTER TABLE reminders ADD COLUMN claimed_at TEXT;
     """,
+    # 4: the content of a project's intake (a copy elsewhere is recognised by it), and outputs by source
+    """
+    ALTER TABLE projects ADD COLUMN intake_sha256 TEXT NOT NULL DEFAULT '';
+    CREATE INDEX projects_by_intake_sha256 ON projects(intake_sha256);
+    CREATE INDEX outputs_by_source ON outputs(source);
+    """,
 )
 
 
@@ -230,3 +236,21 @@ class State:
 
     def is_our_output(self, path: Path) -> bool:
         return bool(self.query("SELECT 1 FROM outputs WHERE path = ?", (path_key(path),)))
+
+    def outputs_of(self, source: Path) -> list[str]:
+        """The keys of the outputs written for ``source`` (in any run, under any name)."""
+        return [str(row[0]) for row in self.query("SELECT path FROM outputs WHERE source = ? ORDER BY path",
+                                                  (path_key(source),))]
+
+    def move_outputs(self, old_folder: Path, new_folder: Path) -> None:
+        """A project folder was renamed or moved: what we wrote in it keeps its digests under the new name
+        (else every output there would look edited by a person, and be backed up once more)."""
+        old, new = path_key(old_folder) + os.sep, path_key(new_folder) + os.sep
+        with self._lock:
+            try:
+                with self.transaction() as db:
+                    for column in ("path", "source"):
+                        db.execute(f"UPDATE OR IGNORE outputs SET {column} = ? || substr({column}, ?) "
+                                   f"WHERE substr({column}, 1, ?) = ?", (new, len(old) + 1, len(old), old))
+            except sqlite3.Error as error:
+                raise _failure(error, self.location) from None

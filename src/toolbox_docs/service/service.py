@@ -40,7 +40,7 @@ from toolbox_docs.service.readiness import Readiness
 from toolbox_docs.service.status import BEAT_SECONDS, status_path, write_status
 from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
-from toolbox_docs.state import State, path_key
+from toolbox_docs.state import LedgerEntry, State, path_key
 
 log = logging.getLogger("toolbox_docs.service")
 
@@ -67,6 +67,12 @@ MAX_STATE_WAIT_SECONDS = 60.0
 
 def file_id(path: Path) -> str:
     return hashlib.sha1(path_key(path).encode()).hexdigest()[:8]
+
+
+def _outputs_gone(entry: LedgerEntry) -> bool:
+    """Whether a document the last run left beside the input was deleted since: then the file is done
+    again, so that what a person deleted by mistake comes back without a change of the workbook."""
+    return any(not os.path.lexists(output) for output in entry.outputs)
 
 
 def check_setup(roots: tuple[Path, ...], settings: Settings) -> None:
@@ -290,7 +296,8 @@ class Service:
             return False
         if cached is not None and cached[:2] == (info.st_size, info.st_mtime_ns):
             entry = self.state.ledger_entry(path)
-            return entry is None or entry.sha256 != cached[2] or not Outcome(entry.outcome).final
+            return entry is None or entry.sha256 != cached[2] or not Outcome(entry.outcome).final \
+                or _outputs_gone(entry)
         return True
 
     def _drain_hints(self) -> None:
@@ -361,7 +368,8 @@ class Service:
     def _handle(self, path: Path) -> None:
         digest = self._digest(path)
         entry = self.state.ledger_entry(path)
-        if digest is not None and entry is not None and entry.sha256 == digest and Outcome(entry.outcome).final:
+        if digest is not None and entry is not None and entry.sha256 == digest and Outcome(entry.outcome).final \
+                and not _outputs_gone(entry):
             return
         ident = file_id(path)
         started = time.monotonic()
@@ -377,7 +385,8 @@ class Service:
             result = self._failed(path, digest, result)
         took = time.monotonic() - started
         for number, line in enumerate(result.lines or (f"{path}: {result.outcome} — {result.message}",)):
-            (log.info if number == 0 else log.debug)("[%s] %s", ident, line if number else f"{line} ({took:.1f} s)")
+            (log.info if number == 0 or line in result.notes else log.debug)(
+                "[%s] %s", ident, line if number else f"{line} ({took:.1f} s)")
         self.stats.counts[result.outcome] += 1
         self.stats.last = {"path": printable(path), "outcome": result.outcome, "message": printable(result.message),
                            "at": dt.datetime.now().isoformat(timespec="seconds"), "id": ident}

@@ -55,6 +55,7 @@ class WorkResult:
     message: str
     lines: tuple[str, ...]
     failure: str = ""  # "" when the pipeline ran; LIMIT, CRASH or STATE when the file was not finished
+    notes: tuple[str, ...] = ()  # what the admin reads in the log at once (``ProcessResult.notes``)
 
 
 def _resident_vm() -> int:
@@ -117,7 +118,7 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
         try:
             result = process_file(Path(path), runtime, now=dt.datetime.fromisoformat(now_text))
             reply: Any = WorkResult(path, result.outcome.value, result.kind, result.sha256, result.message,
-                                    tuple(result.lines()))
+                                    tuple(result.lines()), notes=result.notes())
         except StateError as error:  # infrastructure, never the person's file: the service waits and retries
             reply = WorkResult(path, "mislukt", None, None, str(error), (), STATE)
         except MemoryError:
