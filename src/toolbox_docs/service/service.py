@@ -35,6 +35,7 @@ from toolbox_docs.outputs import feedback_path
 from toolbox_docs.pipeline import Outcome
 from toolbox_docs.publish import publish
 from toolbox_docs.service.candidates import is_candidate, scan
+from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.observer import Watch
 from toolbox_docs.service.readiness import Readiness
 from toolbox_docs.service.status import BEAT_SECONDS, status_path, write_status
@@ -143,6 +144,7 @@ class Service:
         self._last_beat = 0.0
         self._state_pause_until = 0.0  # while the state database is busy or full: no new work before this
         self._state_quiet_until = 0.0  # one log line a minute about it, not one per loop
+        self.lost_lease = False  # another service took a root over: this one stopped
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -153,12 +155,16 @@ class Service:
 
     def run(self) -> int:
         check_setup(self.roots, self.settings)
+        self.lease = Lease(self.roots, self.settings.state_db)
+        for line in self.lease.acquire():  # LeaseRefused: another service has this root or this state
+            log.warning(line)
         previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             self.state = self._open_state()
         except BaseException:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            self.lease.release()
             raise
         self.worker = Worker(self.settings, self.roots)
         try:
@@ -177,9 +183,12 @@ class Service:
             self.worker.close()
             self._beat(final=True)
             self.state.close()
+            self.lease.release()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         log.info("Dienst gestopt. Verwerkt: %s.", dict(self.stats.counts) or "niets")
+        if self.lost_lease:
+            return 2
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
         return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
 
@@ -210,6 +219,12 @@ class Service:
         while not self.stopping.is_set():
             self._drain_hints()
             moment = time.monotonic()
+            lost = self.lease.renew()
+            if lost:
+                log.error("%s", lost)
+                self.lost_lease = True
+                self.stopping.set()
+                break
             try:
                 if not self.once and moment - last_scan >= self.settings.rescan_interval:
                     self._scan_all()
