@@ -31,6 +31,7 @@ import pytest
 from click.testing import CliRunner
 
 from test_evaluation_flow import USED, evaluation_values
+from test_links import proposal_with_anchor
 from toolbox_docs import register_xlsx
 from toolbox_docs.cli import main
 from toolbox_docs.forms.xlsx_fill import fill_workbook
@@ -279,14 +280,6 @@ def test_last_years_evaluation_copied_cannot_close_this_years_project(share: Sha
 # --- two intakes in one folder ---------------------------------------------------------------------------
 
 
-def person_proposal(path: Path, text: str = "Tekst van de steller.") -> None:
-    document = docx.Document()
-    document.add_paragraph("Collegevoorstel", style="Title")
-    document.add_paragraph("Participatie", style="Heading 1")
-    document.add_paragraph(text)
-    document.save(str(path))
-
-
 def test_two_intakes_in_one_folder_each_write_only_their_own_outputs(share: Share) -> None:
     folder = share.folder("Samen")
     real = share.intake("Samen", make_intake(budget_euros=12500))
@@ -311,7 +304,7 @@ def test_two_intakes_in_one_folder_each_write_only_their_own_outputs(share: Shar
 
 def test_a_persons_proposal_is_written_only_when_it_is_clear_whose_it_is(share: Share) -> None:
     folder = share.folder("Eigen voorstel")
-    person_proposal(folder / "Voorstel raad.docx")
+    proposal_with_anchor(folder / "Voorstel raad.docx")
     real = share.intake("Eigen voorstel")
     first = share.run(real)
     assert first.outcome is Outcome.DONE, first.lines()
@@ -327,7 +320,7 @@ def test_a_persons_proposal_is_written_only_when_it_is_clear_whose_it_is(share: 
     assert (folder / "intake - Kopie - collegevoorstel.docx").is_file()
 
     # A proposal nobody has written yet, in a folder with two intakes: whose is it? Nobody's; it says so.
-    person_proposal(folder / "Nog een voorstel.docx", "Van wie?")
+    proposal_with_anchor(folder / "Nog een voorstel.docx", "Van wie?")
     untouched = (folder / "Nog een voorstel.docx").read_bytes()
     third = share.run(real, LATER)
     assert (folder / "Nog een voorstel.docx").read_bytes() == untouched
@@ -344,7 +337,7 @@ def test_a_proposal_that_cannot_be_opened_is_reported_and_no_second_one_appears(
 
     folder = share.folder("Versleuteld")
     plain = folder / "Collegevoorstel.docx"
-    person_proposal(plain)
+    proposal_with_anchor(plain)
     plain.write_bytes(encrypted_example(plain.read_bytes()))
     path = share.intake("Versleuteld")
     result = share.run(path)
@@ -398,15 +391,22 @@ def test_the_evaluation_report_is_named_after_the_project(share: Share) -> None:
 # --- the real service ----------------------------------------------------------------------------------
 
 
-def test_the_service_keeps_the_project_of_a_folder_renamed_while_it_runs(watchers: Callable[..., Watcher],
-                                                                       tmp_path: Path) -> None:
+def processed_by_the_service(watchers: Callable[..., Watcher], tmp_path: Path, name: str
+                             ) -> tuple[Path, Watcher, Path, bytes]:
+    """A root with the real service running, and the worked example processed in project folder ``name``."""
     root = make_root(tmp_path)
     watcher = watchers(root)
     watcher.start()
-    folder = project(root, "Voor")
+    folder = project(root, name)
     data = make_intake()
     save_like_excel(folder / INTAKE, data)
     watcher.wait_outcome(folder / INTAKE, "verwerkt", sha256=sha256_bytes(data))
+    return root, watcher, folder, data
+
+
+def test_the_service_keeps_the_project_of_a_folder_renamed_while_it_runs(watchers: Callable[..., Watcher],
+                                                                       tmp_path: Path) -> None:
+    root, watcher, folder, data = processed_by_the_service(watchers, tmp_path, "Voor")
     first = stamp_of(folder / PLAN)
 
     renamed = folder.rename(root / "Projecten" / "Na")
@@ -423,13 +423,7 @@ def test_the_service_keeps_the_project_of_a_folder_renamed_while_it_runs(watcher
 def test_deleted_outputs_come_back_without_a_change_of_the_intake(watchers: Callable[..., Watcher],
                                                                    tmp_path: Path) -> None:
     """Item 9: outputs deleted by a person never came back until the intake changed."""
-    root = make_root(tmp_path)
-    watcher = watchers(root)
-    watcher.start()
-    folder = project(root, "Weg")
-    data = make_intake()
-    save_like_excel(folder / INTAKE, data)
-    watcher.wait_outcome(folder / INTAKE, "verwerkt", sha256=sha256_bytes(data))
+    _, watcher, folder, _ = processed_by_the_service(watchers, tmp_path, "Weg")
     (folder / PLAN).unlink()
 
     watcher.wait_for(lambda: (folder / PLAN).is_file(), deadline=60, what="the deleted plan to come back")
@@ -439,12 +433,7 @@ def test_deleted_outputs_come_back_without_a_change_of_the_intake(watchers: Call
 
 def test_an_unchanged_register_is_not_rewritten_at_start(watchers: Callable[..., Watcher], tmp_path: Path) -> None:
     """Item 9: the projectenregister.xlsx was rewritten on every start, even when nothing had changed."""
-    root = make_root(tmp_path)
-    watcher = watchers(root)
-    watcher.start()
-    data = make_intake()
-    save_like_excel(project(root, "Een") / INTAKE, data)
-    watcher.wait_outcome(project(root, "Een") / INTAKE, "verwerkt", sha256=sha256_bytes(data))
+    root, watcher, _, _ = processed_by_the_service(watchers, tmp_path, "Een")
     register = root / "projectenregister.xlsx"
     watcher.wait_for(register.is_file, deadline=30, what="the register")
     assert watcher.terminate() == 0

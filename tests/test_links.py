@@ -53,9 +53,10 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def proposal_with_anchor(path: Path, text: str) -> None:
+def proposal_with_anchor(path: Path, text: str = "Tekst van de steller.") -> None:
+    """A person's own proposal: a title, the heading 'Participatie' (the anchor) and ``text`` under it."""
     document = docx.Document()
-    document.add_paragraph("Collegevoorstel van een andere afdeling", style="Title")
+    document.add_paragraph("Collegevoorstel", style="Title")
     document.add_paragraph("Participatie", style="Heading 1")
     document.add_paragraph(text)
     document.save(str(path))

@@ -302,26 +302,23 @@ class Folder:
 
     # reading
 
-    def read(self, name: str, *, max_bytes: int) -> bytes:
-        """The bytes of a regular file in this folder (never through a link); ``WorkbookError`` otherwise."""
+    def _open_for_reading(self, name: str) -> int:
         path = self.at(name)
         try:
-            fd = os.open(self._name(name), _READ_FLAGS | _NOFOLLOW, **self._dir())
+            return os.open(self._name(name), _READ_FLAGS | _NOFOLLOW, **self._dir())
         except (FolderError, WriteError) as error:
             raise WorkbookError("not-a-file", error.message, path=path) from None
         except OSError as error:
             raise _read_error(error, path) from None
-        return _read_fd(fd, path, max_bytes)
+
+    def read(self, name: str, *, max_bytes: int) -> bytes:
+        """The bytes of a regular file in this folder (never through a link); ``WorkbookError`` otherwise."""
+        return _read_fd(self._open_for_reading(name), self.at(name), max_bytes)
 
     def open_binary(self, name: str) -> BinaryIO:
         """A regular file here opened for reading (never through a link); ``WorkbookError`` otherwise."""
         path = self.at(name)
-        try:
-            fd = os.open(self._name(name), _READ_FLAGS | _NOFOLLOW, **self._dir())
-        except (FolderError, WriteError) as error:
-            raise WorkbookError("not-a-file", error.message, path=path) from None
-        except OSError as error:
-            raise _read_error(error, path) from None
+        fd = self._open_for_reading(name)
         stream = os.fdopen(fd, "rb")
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             stream.close()

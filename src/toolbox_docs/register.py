@@ -155,8 +155,8 @@ class Register:
     def __init__(self, state: State) -> None:
         self.state = state
 
-    def _select(self, where: str = "", parameters: tuple[Any, ...] = ()) -> list[Project]:
-        rows = self.state.query(f"{_SELECT} {where} ORDER BY updated_at, project_id", parameters)
+    def _select(self, where: str = "", parameters: tuple[Any, ...] = (), *, limit: int = -1) -> list[Project]:
+        rows = self.state.query(f"{_SELECT} {where} ORDER BY updated_at, project_id LIMIT ?", (*parameters, limit))
         return [_project(row) for row in rows]
 
     def all(self) -> list[Project]:
@@ -170,8 +170,14 @@ class Register:
         found = self._select("WHERE intake_path = ?", (path_key(intake_path),))
         return found[0] if found else None
 
-    def by_content(self, sha: str) -> list[Project]:
-        return self._select("WHERE intake_sha256 = ?", (sha,)) if sha else []
+    def originals(self, sha: str) -> list[Project]:
+        """The first few projects whose intake has this content and that are no copy themselves (a share
+        with a thousand copies of one intake costs a handful of rows here, not a thousand)."""
+        if not sha:
+            return []
+        return self._select("WHERE intake_sha256 = ? AND coalesce(json_extract(data, '$.copy_of'), '') = ''",
+                            (sha,), limit=_ORIGINALS) \
+            or self._select("WHERE intake_sha256 = ?", (sha,), limit=_ORIGINALS)
 
     def _save(self, project: Project) -> None:
         self.state.execute(
@@ -218,13 +224,11 @@ class Register:
             if known.intake_path == path_key(intake_path):
                 return Placement()
             return Placement(copy_of=known) if present(known) else Placement(moved=known)
-        originals = [p for p in self.by_content(sha) if p.intake_path != path_key(intake_path)]
+        originals = [p for p in self.originals(sha) if p.intake_path != path_key(intake_path)]
         for original in originals:
             if not present(original):
                 return Placement(moved=original)
-        if not originals:
-            return Placement()
-        return Placement(copy_of=next((p for p in originals if not p.copy_of), originals[0]))  # the first
+        return Placement(copy_of=originals[0]) if originals else Placement()
 
     def upsert_intake(self, intake_path: Path, intake: Intake, advice: Advice, *, root: Path | None,
                       now: dt.datetime, placement: Placement | None = None, sha: str = "") -> Project:
@@ -313,6 +317,7 @@ class Register:
 
 
 _ID_ATTEMPTS = 50  # a fresh id is taken after a few draws, even with millions of projects
+_ORIGINALS = 5  # projects with the same intake content looked at when an intake turns up at a new path
 _ID = re.compile(r"P-\d{4}-[0-9a-f]{6}")  # an id found on the share is taken only in this form
 _EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_hours", "participants", "verdict",
                       "support", "lessons", "went_well", "could_be_better", "evaluation_keywords",
