@@ -19,7 +19,7 @@ import docx
 import pytest
 
 from test_evaluation_flow import USED, evaluation_values
-from toolbox_docs import fsio, pipeline
+from toolbox_docs import fsio, project_runs
 from toolbox_docs.errors import WorkbookError
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.fsio import BACKUP_FOLDER, Folder, FolderError, WriteError
@@ -169,7 +169,7 @@ def test_a_folder_swapped_for_a_link_while_the_worker_runs_gets_no_outputs(runti
     (project / "intake.xlsx").write_bytes(make_intake())
     outside = tmp_path / "buiten"
     outside.mkdir()
-    chart = pipeline.stakeholder_chart
+    chart = project_runs.stakeholder_chart
 
     def swap_then_draw(*args: object, **kwargs: object) -> bytes:
         if not project.is_symlink():
@@ -177,7 +177,7 @@ def test_a_folder_swapped_for_a_link_while_the_worker_runs_gets_no_outputs(runti
             project.symlink_to(outside, target_is_directory=True)
         return chart(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "stakeholder_chart", swap_then_draw)
+    monkeypatch.setattr(project_runs, "stakeholder_chart", swap_then_draw)
     result = process_file(project / "intake.xlsx", runtime, now=NOW)
 
     assert result.outcome is Outcome.IGNORED, result.lines()

@@ -31,10 +31,11 @@ from toolbox_docs.forms.schema import EVALUATION
 from toolbox_docs.fsio import Folder, FolderError
 from toolbox_docs.identity import look
 from toolbox_docs.names import printable
-from toolbox_docs.pipeline import Runtime, belongs_here, register_beside
+from toolbox_docs.project_runs import belongs_here, register_beside
 from toolbox_docs.register import FINISHED
 from toolbox_docs.register_xlsx import exporter_for
 from toolbox_docs.reminders import ReminderLog, find_due
+from toolbox_docs.runtime import Runtime
 from toolbox_docs.service.candidates import scan
 from toolbox_docs.settings import Settings
 
