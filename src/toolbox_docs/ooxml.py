@@ -574,20 +574,47 @@ def with_custom_properties(data: bytes, values: dict[str, str]) -> bytes:
     existing = source.read(CUSTOM_PART) if CUSTOM_PART in source.NameToInfo else None
     custom = _custom_xml(existing, values)
     out = io.BytesIO()
+    changed = {CUSTOM_PART: lambda _: custom, CONTENT_TYPES: _with_override, "_rels/.rels": _with_relationship}
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            member = source.read(info)
-            if info.filename == CUSTOM_PART:
-                member = custom
-            elif info.filename == CONTENT_TYPES:
-                member = _with_override(member)
-            elif info.filename == "_rels/.rels":
-                member = _with_relationship(member)
-            target.writestr(info, member)
+            change = changed.get(info.filename)
+            if change is not None:
+                target.writestr(info, change(source.read(info)))
+            elif not _copy_compressed(data, info, target):
+                target.writestr(info, source.read(info))
         if existing is None:
             target.writestr(zipfile.ZipInfo(CUSTOM_PART, date_time=(1980, 1, 1, 0, 0, 0)), custom,
                             compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def _copy_compressed(raw: bytes, info: zipfile.ZipInfo, target: zipfile.ZipFile) -> bool:
+    """Copy a member's compressed bytes as they are (no inflating and deflating again: a picture in a
+    proposal costs nothing); False when the member is not a plain one, and the caller copies it the slow way."""
+    offset = info.header_offset
+    header = raw[offset:offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or info.flag_bits & (_UNSUPPORTED_FLAGS | 0x8) \
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            or max(info.file_size, info.compress_size, target.fp.tell()) >= zipfile.ZIP64_LIMIT:  # type: ignore[union-attr]
+        return False
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    compressed = raw[start:start + info.compress_size]
+    if signature != b"PK\x03\x04" or len(compressed) != info.compress_size:
+        return False
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("compress_type", "CRC", "compress_size", "file_size", "flag_bits", "external_attr",
+                      "create_system", "internal_attr", "comment"):
+        setattr(copy, attribute, getattr(info, attribute))
+    fp = target.fp
+    assert fp is not None
+    copy.header_offset = fp.tell()
+    fp.write(copy.FileHeader(zip64=False))
+    fp.write(compressed)
+    target.filelist.append(copy)
+    target.NameToInfo[copy.filename] = copy
+    target.start_dir = fp.tell()  # type: ignore[attr-defined]
+    return True
 
 
 def _custom_xml(existing: bytes | None, values: dict[str, str]) -> bytes:
