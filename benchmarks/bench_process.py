@@ -47,7 +47,8 @@ def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
         if not written:
             written["intake"] = source
             for path in result.written:
-                kind = "proposal" if "voorstel" in path.name else "plan" if "plan" in path.name else "evaluation"
+                kind = "proposal" if path.name.endswith("voorstel.docx") else "plan" \
+                    if path.name.endswith(" - participatieplan.docx") else "evaluation"
                 written[kind] = path
 
     process()  # the first run also gives the floor its files

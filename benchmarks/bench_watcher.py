@@ -35,7 +35,7 @@ TARGET_GROWTH_MB = 30.0
 TARGET_EXTRA_SECONDS = 1.0
 # The pipeline publishes the proposal (college- or raadsvoorstel, or none when the intake says so), then the
 # plan, then the evaluation workbook: the last one present means all are.
-PLAN, LAST = "intake - participatieplan.docx", "intake - evaluatie.xlsx"
+LAST = " - evaluatie.xlsx"  # the last output written; named after the project (outputs.output_stem)
 MB = 1024 * 1024
 
 
@@ -103,7 +103,7 @@ def _wait(condition: Any, *, deadline: float, what: str, service: Service, inter
 
 
 def _done(folder: Path) -> bool:
-    return (folder / LAST).exists()
+    return any(name.endswith(LAST) for name in os.listdir(folder))
 
 
 def _latencies(root: Path, label: str, count: int, kinds: list[intakes.Kind], service: Service, stability: float

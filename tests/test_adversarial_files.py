@@ -60,7 +60,18 @@ from toolbox_docs.pipeline import Outcome, ProcessResult, Runtime, process_file
 from toolbox_docs.register_xlsx import exporter_for
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import State
-from watcher_support import _environment, docx_text, field_cell, make_intake, make_root, state_db
+from watcher_support import (
+    EVALUATION,
+    OUTPUTS,
+    PLAN,
+    PROPOSAL,
+    _environment,
+    docx_text,
+    field_cell,
+    make_intake,
+    make_root,
+    state_db,
+)
 
 NOW = dt.datetime(2026, 11, 28, 14, 5)
 SECONDS = 15.0
@@ -70,11 +81,6 @@ TABLE_SHEET = "xl/worksheets/sheet2.xml"  # 'Belanghebbenden'
 EXPLANATION = "xl/worksheets/sheet3.xml"  # 'Uitleg'
 MARKER = "xl/worksheets/sheet5.xml"  # '_toolbox'
 WORKBOOK = "xl/workbook.xml"
-FEEDBACK = "intake - feedback.txt"
-PLAN = "intake - participatieplan.docx"
-PROPOSAL = "intake - collegevoorstel.docx"
-EVALUATION = "intake - evaluatie.xlsx"
-OUTPUTS = (PROPOSAL, PLAN, EVALUATION)
 EXCEL_1904_SHIFT = 1462  # days between Excel's 1900 and 1904 date systems
 DUTCH_WORDS = {"de", "het", "een", "is", "niet", "geen", "bestand", "werkboek", "cel", "van", "en", "op", "te",
                "door", "met", "dit", "deze", "naam", "map", "sla", "vul", "bevat", "waarde", "verwerken", "we",
@@ -386,6 +392,12 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
     made.close()
 
 
+def one(folder: Path, suffix: str) -> Path:
+    """The one file in ``folder`` whose name ends with ``suffix``."""
+    (found,) = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+    return found
+
+
 def _root(runtime: Runtime) -> Path:
     return runtime.roots[0]
 
@@ -485,13 +497,14 @@ def test_typed_markup_formulas_and_control_characters_stay_literal_text(runtime:
     result, _ = run(path, runtime)
 
     assert result.outcome is Outcome.DONE, result.lines()
-    plan = docx_text(path.parent / PLAN)
+    plan_path = one(path.parent, " - participatieplan.docx")  # named after the (cleaned) project name
+    plan = docx_text(plan_path)
     for field_id in ("project_name", "trekker_name", "reason_goal", "input_use"):
         expected = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", INJECTED[field_id])
         for line in expected.split("\n"):
             assert line.strip() in plan, (field_id, line)
     assert "{{ 7*7 }}" in plan and "{% if true %}" in plan, "typed text is never evaluated as a template"
-    with zipfile.ZipFile(path.parent / PLAN) as archive:
+    with zipfile.ZipFile(plan_path) as archive:
         body = archive.read("word/document.xml")
     assert b"<w:t>ingevoegd" not in body, "typed XML stays text"
     assert b"instrText" not in body and b"fldSimple" not in body, "no field codes"
@@ -520,7 +533,7 @@ def test_prepared_evaluation_workbook_holds_typed_text_as_text(runtime: Runtime)
     result, _ = run(path, runtime)
     assert result.outcome is Outcome.DONE, result.lines()
 
-    workbook = load_workbook(path.parent / EVALUATION)
+    workbook = load_workbook(one(path.parent, " - evaluatie.xlsx"))
     formulas = [f"{s.title}!{c.coordinate}={c.value}" for s in workbook.worksheets for row in s.iter_rows()
                 for c in row if c.data_type == "f"]
     assert formulas == [], "typed text became a formula in the prepared evaluation workbook"

@@ -47,6 +47,7 @@ from watcher_support import (
     ledger,
     make_intake,
     make_root,
+    plan_of,
     project,
     save_like_excel,
     sha256_bytes,
@@ -211,7 +212,7 @@ def test_a_watched_root_that_disappears_and_comes_back(watchers: Callable[..., W
                      what="an intake saved after the root came back (the periodic rescan is off)")
     log = watcher.log_text()
     assert "is niet bereikbaar" in log and "is weer bereikbaar" in log
-    assert "Na de onderbreking" in docx_text(second.parent / "intake - participatieplan.docx")
+    assert "Na de onderbreking" in docx_text(second.parent / plan_of("Na de onderbreking"))
     assert watcher.running and "Traceback" not in log
     assert watcher.terminate() == 0
 

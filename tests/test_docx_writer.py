@@ -327,6 +327,55 @@ def test_bookmark_range_is_replaced_and_the_bookmark_kept_around_the_new_content
     assert order.index(start) < order.index(first_new) < order.index(end) < order.index(last_new)
 
 
+def _bookmarked(paragraphs: Sequence[str], *, start: tuple[int, int], end: tuple[int, int]) -> bytes:
+    """A document whose paragraphs are ``paragraphs`` (each split into runs at '|'), with a bookmark
+    'participatie' starting before run ``start[1]`` of paragraph ``start[0]`` and ending before run
+    ``end[1]`` of paragraph ``end[0]`` (a run index past the last run: at the end of the paragraph)."""
+    document = docx.Document()
+    document.add_paragraph("Collegevoorstel", style="Title")
+    made = []
+    for text in paragraphs:
+        p = document.add_paragraph()
+        for piece in text.split("|"):
+            if piece:
+                p.add_run(piece)
+        made.append(p)
+    for (number, run), tag in ((start, "bookmarkStart"), (end, "bookmarkEnd")):
+        p = made[number]._p
+        runs = p.findall(qn("w:r"))
+        mark = parse_xml(f'<w:{tag} {nsdecls("w")} w:id="5"' + (' w:name="participatie"/>' if tag == "bookmarkStart"
+                                                                  else "/>"))
+        if run < len(runs):
+            runs[run].addprevious(mark)
+        else:
+            p.append(mark)
+    return save(document)
+
+
+@pytest.mark.parametrize(("paragraphs", "start", "end", "expected"), [
+    # a bookmark of no length at the end of a sentence: the sentence stays, the paragraph follows it
+    (["Zie hieronder.|", "Slot."], (0, 1), (0, 1), ["Zie hieronder.", "De participatieparagraaf.", "Slot."]),
+    # of no length at the start of a sentence: the paragraph goes before it
+    (["Tekst daarna.", "Slot."], (0, 0), (0, 0), ["De participatieparagraaf.", "Tekst daarna.", "Slot."]),
+    # around a few words inside a sentence: the sentence stays whole
+    (["Voor |midden| na.", "Slot."], (0, 1), (0, 2), ["Voor midden na.", "De participatieparagraaf.", "Slot."]),
+    # from the middle of one paragraph to the middle of another: those two stay, the one between goes
+    (["Een |twee", "Drie", "Vier| vijf"], (0, 1), (2, 1), ["Een twee", "De participatieparagraaf.", "Vier vijf"]),
+    # in an empty paragraph (a placeholder line): the empty paragraph is the place
+    (["Voor.", "", "Na."], (1, 0), (1, 0), ["Voor.", "De participatieparagraaf.", "Na."]),
+])
+def test_a_bookmark_of_any_shape_never_removes_text_outside_it(paragraphs: list[str], start: tuple[int, int],
+                                                                 end: tuple[int, int], expected: list[str]) -> None:
+    """Issue 13 item 6: a bookmark 'participatie' of no length at the end of a sentence deleted the whole
+    paragraph. A block the bookmark covers only in part is kept; the paragraph goes beside it, the bookmark
+    then marks the new content, and the next write replaces exactly that."""
+    first = write_section(_bookmarked(paragraphs, start=start, end=end), ONE, limits=LIMITS)
+    assert texts(first)[1:] == expected
+    again = write_section(first, [Paragraph.of("Nieuwe paragraaf.")], limits=LIMITS)
+    assert texts(again)[1:] == [t if t != "De participatieparagraaf." else "Nieuwe paragraaf." for t in expected]
+    assert write_section(again, [Paragraph.of("Nieuwe paragraaf.")], limits=LIMITS) == again
+
+
 def test_heading_anchor_in_a_dutch_heading_style_replaces_its_section_only() -> None:
     source = with_heading(dutch=True)
     result = write_section(source, SAMPLE, limits=LIMITS)

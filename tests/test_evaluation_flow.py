@@ -104,8 +104,8 @@ def project(tmp_path: Path, settings: Settings, example_intake: bytes) -> Iterat
         result = process_file(intake, runtime, now=INTAKE_DAY)
         assert result.outcome is Outcome.DONE, result.lines()
         assert result.project_id is not None
-        yield Project(root, folder, intake, folder / "intake - evaluatie.xlsx",
-                      folder / "intake - collegevoorstel.docx", runtime, result.project_id)
+        yield Project(root, folder, intake, folder / "Groenplan Meezenbroek - evaluatie.xlsx",
+                      folder / "Groenplan Meezenbroek - collegevoorstel.docx", runtime, result.project_id)
     finally:
         runtime.close()
 
@@ -171,7 +171,7 @@ def test_evaluation_end_to_end(project: Project, tmp_path: Path, settings: Setti
 
     assert result.outcome is Outcome.DONE, result.lines()
     assert result.message == "oordeel: voldoende"
-    report = project.folder / "intake - evaluatie - evaluatieverslag.docx"
+    report = project.folder / "Groenplan Meezenbroek - evaluatieverslag.docx"
     assert report in result.written
     text = "\n".join(docx_paragraphs(report))
     assert "Oordeel: voldoende" in text
@@ -209,7 +209,7 @@ def test_evaluation_end_to_end(project: Project, tmp_path: Path, settings: Setti
     after = "\n".join(docx_paragraphs(project.proposal))
     assert f"Wat kwam er uit de participatie? {OUTCOME}" in after
     assert "De evaluatie geeft het oordeel voldoende." in after
-    assert any((project.folder / "Vorige versies").glob("intake - collegevoorstel (*).docx"))
+    assert any((project.folder / "Vorige versies").glob("Groenplan Meezenbroek - collegevoorstel (*).docx"))
 
     # a colleague finds it by a word from its lessons
     project.runtime.close()
@@ -231,7 +231,7 @@ def test_decision_taken_leaves_the_paragraph_alone(project: Project) -> None:
     result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
 
     assert result.outcome is Outcome.DONE, result.lines()
-    assert (project.folder / "intake - evaluatie - evaluatieverslag.docx").is_file()
+    assert (project.folder / "Groenplan Meezenbroek - evaluatieverslag.docx").is_file()
     assert project.proposal not in result.outputs
     assert digest(project.proposal) == proposal_before
     assert not (project.folder / "Vorige versies").exists()
@@ -258,7 +258,7 @@ def test_unknown_project_gets_a_report_and_a_warning(project: Project) -> None:
     result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
 
     assert result.outcome is Outcome.DONE, result.lines()
-    assert (project.folder / "intake - evaluatie - evaluatieverslag.docx").is_file()
+    assert (project.folder / "Groenplan Meezenbroek - evaluatieverslag.docx").is_file()
     warnings = [p for p in result.problems if p.code == "unknown-project"]
     assert len(warnings) == 1 and not warnings[0].is_error
     assert "P-2020-000000" in warnings[0].message and "niet in het projectenregister" in warnings[0].message
@@ -276,11 +276,11 @@ def test_incomplete_evaluation_gets_feedback_only(project: Project) -> None:
     result = process_file(project.evaluation, project.runtime, now=EVALUATION_DAY)
 
     assert result.outcome is Outcome.REJECTED
-    feedback = project.folder / "intake - evaluatie - feedback.txt"
+    feedback = project.folder / "Groenplan Meezenbroek - evaluatie - feedback.txt"
     text = feedback.read_text(encoding="utf-8-sig")
     assert "'Lessen' is verplicht" in text and "'Draagvlak' is verplicht" in text
     assert "geen enkele werkvorm" in text
-    assert not (project.folder / "intake - evaluatie - evaluatieverslag.docx").exists()
+    assert not (project.folder / "Groenplan Meezenbroek - evaluatieverslag.docx").exists()
     registered = project.runtime.register.get(project.project_id)
     assert registered is not None and registered.status != FINISHED
 
@@ -330,7 +330,7 @@ def test_overheidsparticipatie_has_a_role_not_a_level_everywhere(tmp_path: Path,
         rung = first.advice.rung
         assert rung is not None and first.advice.level is None
 
-        evaluation = folder / "intake - evaluatie.xlsx"
+        (evaluation,) = folder.glob("* - evaluatie.xlsx")
         prepared = load_workbook(io.BytesIO(evaluation.read_bytes()))
 
         def prefilled(name: str) -> Any:
@@ -346,7 +346,7 @@ def test_overheidsparticipatie_has_a_role_not_a_level_everywhere(tmp_path: Path,
     finally:
         runtime.close()
 
-    report = folder / "intake - evaluatie - evaluatieverslag.docx"
+    (report,) = folder.glob("* - evaluatieverslag.docx")
     planned_vs_actual = next(t for t in docx_tables(report) if t[0] == ["Onderdeel", "Gepland", "Werkelijk"])
     rows = {row[0]: row[1:] for row in planned_vs_actual[1:]}
     assert rows["Rol van de gemeente"] == [rung.value, "faciliteren"] and "Niveau" not in rows
@@ -358,6 +358,7 @@ def test_overheidsparticipatie_has_a_role_not_a_level_everywhere(tmp_path: Path,
     assert values["Rol van de gemeente (advies)"] == rung.value and values["Niveau (advies)"] is None
     assert values["Rol van de gemeente (bereikt)"] == "faciliteren" and values["Niveau (bereikt)"] is None
 
-    paragraph = "\n".join(docx_paragraphs(folder / "intake - collegevoorstel.docx"))
+    (proposal,) = folder.glob("* - collegevoorstel.docx")
+    paragraph = "\n".join(docx_paragraphs(proposal))
     assert "De rol van de gemeente was faciliteren; het draagvlak is groot." in paragraph
     assert "niveau was faciliteren" not in paragraph

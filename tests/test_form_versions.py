@@ -151,7 +151,7 @@ def test_released_intake_goes_through_the_pipeline_without_feedback(tmp_path: Pa
         runtime.close()
     assert result.outcome is Outcome.DONE, result.lines()
     assert not list(path.parent.glob("* - feedback.txt"))
-    assert (path.parent / "intake - participatieplan.docx").is_file()
+    assert len(list(path.parent.glob("* - participatieplan.docx"))) == 1
 
 
 def _marker(version: str, kind: str = "intake") -> dict[str, str]:

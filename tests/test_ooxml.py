@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from toolbox_docs import ooxml
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID, Check, check_workbook
 from toolbox_docs.ooxml import OLE2_MAGIC, XLSM, XLTX, sniff
+from toolbox_docs.publish import content_digest
 from toolbox_docs.settings import Settings
 
 SETTINGS = Settings()
@@ -218,3 +220,55 @@ def test_sniff() -> None:
     assert sniff(b"PK\x03\x04") == "zip"
     assert sniff(b"<html>") == "other"
 
+
+
+# --- custom document properties: the project's identity on the share (issue 13) -------------------------
+
+
+def _docx_with_a_dms_property() -> bytes:
+    """A Word document that a document management system already gave a custom property of its own, and
+    a picture (stored compressed: the stamp must copy it as it is)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Voorstel")
+    out = io.BytesIO()
+    document.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    rebuilt = io.BytesIO()
+    with source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("word/media/foto.png", random.Random(1).randbytes(200_000))
+    return ooxml.with_custom_properties(rebuilt.getvalue(), {"Zaaknummer": "Z/2027/0412"})
+
+
+def test_custom_properties_are_set_next_to_others_and_copy_the_rest_as_it_is() -> None:
+    original = _docx_with_a_dms_property()
+    stamped = ooxml.with_custom_properties(original, {"ToolboxProject": "P-2027-1a2b3c"})
+    limits = Settings().limits
+    assert ooxml.custom_properties(stamped, limits=limits) == {"Zaaknummer": "Z/2027/0412",
+                                                               "ToolboxProject": "P-2027-1a2b3c"}
+    with zipfile.ZipFile(io.BytesIO(original)) as before, zipfile.ZipFile(io.BytesIO(stamped)) as after:
+        assert after.testzip() is None
+        for info in before.infolist():
+            if info.filename not in (ooxml.CUSTOM_PART, ooxml.CONTENT_TYPES, "_rels/.rels"):
+                assert after.read(info.filename) == before.read(info.filename), info.filename
+                assert after.getinfo(info.filename).compress_size == info.compress_size, info.filename
+    again = ooxml.with_custom_properties(stamped, {"ToolboxProject": "P-2027-1a2b3c"})
+    assert content_digest(again) == content_digest(stamped), "stamping twice changes the document"
+    import docx
+
+    docx.Document(io.BytesIO(stamped))
+
+
+@pytest.mark.parametrize("data", [b"", b"PK\x03\x04 kapot", b"\x00" * 100])
+def test_custom_properties_of_anything_else_are_none(data: bytes) -> None:
+    assert ooxml.custom_properties(data, limits=Settings().limits) == {}
+
+
+def test_custom_properties_with_an_entity_declaration_are_not_read() -> None:
+    stamped = ooxml.with_custom_properties(_docx_with_a_dms_property(), {"ToolboxProject": "P-2027-1a2b3c"})
+    custom = members(stamped)[ooxml.CUSTOM_PART].replace(b"P-2027-1a2b3c", b"&lol4;")
+    hostile = repack(stamped, replace={ooxml.CUSTOM_PART: with_doctype(custom, LAUGHS, b"")})
+    assert ooxml.custom_properties(hostile, limits=Settings().limits) == {}

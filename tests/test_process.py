@@ -22,6 +22,7 @@ from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
 from toolbox_docs.fsio import BACKUP_FOLDER
+from toolbox_docs.names import output_stem
 from toolbox_docs.pipeline import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
 
@@ -70,14 +71,15 @@ def test_example_and_every_scenario_render(tmp_path: Path, settings: Settings, b
             path = _intake_file(tmp_path / name, blank_intake, dict(values), list(rows))
             result = process_file(path, runtime, now=NOW)
             assert result.outcome is Outcome.DONE, (name, result.lines())
-            plan = tmp_path / name / "intake - participatieplan.docx"
-            assert plan.is_file()
-            proposals = sorted((tmp_path / name).glob("intake - *voorstel.docx"))
+            stem = output_stem(str(values["project_name"]))  # intake.xlsx: outputs named after the project
+            plan = tmp_path / name / f"{stem} - participatieplan.docx"
+            assert plan.is_file(), sorted(p.name for p in (tmp_path / name).iterdir())
+            proposals = sorted((tmp_path / name).glob("* - *voorstel.docx"))
             kind = str(values["proposal_kind"])
             if kind == "geen":
                 assert not proposals
             else:
-                assert [p.name for p in proposals] == [f"intake - {kind}.docx"]
+                assert [p.name for p in proposals] == [f"{stem} - {kind}.docx"]
             documents += [plan, *proposals]
             expected[name] = (plan, proposals[0] if proposals else None, bool(rows))
     finally:
@@ -122,7 +124,7 @@ def test_no_participation_paragraph_says_why(tmp_path: Path, settings: Settings,
     finally:
         runtime.close()
     assert result.outcome is Outcome.DONE
-    text = _all_text(next(tmp_path.glob("intake - *voorstel.docx")))
+    text = _all_text(next(tmp_path.glob("* - *voorstel.docx")))
     assert "Geen inspraak, wel informatie" in text and "Niveau van participatie: informeren" in text
     assert str(values["no_participation_reason"]).split(".")[0] in text
 
@@ -139,8 +141,10 @@ def test_hostile_and_odd_values_come_out_exactly(tmp_path: Path, settings: Setti
     finally:
         runtime.close()
     assert result.outcome is Outcome.DONE, result.lines()
-    plan = _all_text(tmp_path / "intake - participatieplan.docx")
-    proposal = _all_text(tmp_path / "intake - collegevoorstel.docx")
+    # The outputs are named after the project, with what Windows forbids in a name left out.
+    stem = "Plein & 'Park' Noord 's-Gravenweg 🌳 مرحبا"
+    plan = _all_text(tmp_path / f"{stem} - participatieplan.docx")
+    proposal = _all_text(tmp_path / f"{stem} - collegevoorstel.docx")
     assert odd_name in plan
     assert long_text.strip() in plan.replace("\n", " ") or long_text.strip() in proposal
     # The control character (written by Excel as _x0007_) is removed, the rest is kept exactly.
@@ -154,7 +158,7 @@ def test_person_edits_elsewhere_are_kept_and_previous_version_backed_up(tmp_path
     runtime = _runtime(settings)
     try:
         assert process_file(path, runtime, now=NOW).outcome is Outcome.DONE
-        proposal = tmp_path / "intake - collegevoorstel.docx"
+        proposal = tmp_path / "Groenplan Meezenbroek - collegevoorstel.docx"
         document = docx.Document(str(proposal))
         for paragraph in document.paragraphs:
             if paragraph.text.startswith("[Korte omschrijving"):
@@ -178,7 +182,7 @@ def test_person_edits_elsewhere_are_kept_and_previous_version_backed_up(tmp_path
     assert [p.text for s in after.sections for p in s.header.paragraphs] == header_before
     assert [p.text for s in after.sections for p in s.footer.paragraphs] == footer_before
     assert "Nieuw doel: meer schaduw in de zomer." in _all_text(proposal)
-    backups = list((tmp_path / BACKUP_FOLDER).glob("intake - collegevoorstel (*).docx"))
+    backups = list((tmp_path / BACKUP_FOLDER).glob("Groenplan Meezenbroek - collegevoorstel (*).docx"))
     assert len(backups) == 1 and backups[0].read_bytes() == edited
 
 
@@ -196,7 +200,7 @@ def test_running_twice_gives_one_paragraph_and_no_new_files(tmp_path: Path, sett
     assert first.outcome is second.outcome is Outcome.DONE
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == snapshot
     assert not (tmp_path / BACKUP_FOLDER).exists()
-    text = _all_text(tmp_path / "intake - collegevoorstel.docx")
+    text = _all_text(tmp_path / "Groenplan Meezenbroek - collegevoorstel.docx")
     assert text.count("Wat willen we bereiken?") == 1  # the control's paragraphs are only in the raw body text
 
 
@@ -206,7 +210,7 @@ def test_evaluation_workbook_created_once_and_never_overwritten(tmp_path: Path, 
     runtime = _runtime(settings)
     try:
         process_file(path, runtime, now=NOW)
-        workbook = tmp_path / "intake - evaluatie.xlsx"
+        workbook = tmp_path / "Groenplan Meezenbroek - evaluatie.xlsx"
         workbook.write_bytes(workbook.read_bytes() + b"")  # untouched content, new mtime
         original = workbook.read_bytes()
         path.write_bytes(fill_workbook(blank_intake, dict(EXAMPLE_VALUES, budget_hours=200), EXAMPLE_STAKEHOLDERS))
@@ -222,16 +226,16 @@ def test_proposal_open_in_word_is_deferred(tmp_path: Path, settings: Settings, b
     runtime = _runtime(settings)
     try:
         process_file(path, runtime, now=NOW)
-        proposal = tmp_path / "intake - collegevoorstel.docx"
+        proposal = tmp_path / "Groenplan Meezenbroek - collegevoorstel.docx"
         before = proposal.read_bytes()
-        owner = tmp_path / "~$take - collegevoorstel.docx"
+        owner = tmp_path / "~$oenplan Meezenbroek - collegevoorstel.docx"
         owner.write_bytes(b"owner")
         path.write_bytes(fill_workbook(blank_intake, dict(EXAMPLE_VALUES, reason_goal="Ander doel, later."),
                                        EXAMPLE_STAKEHOLDERS))
         deferred = process_file(path, runtime, now=NOW + dt.timedelta(hours=1))
         assert deferred.outcome is Outcome.DEFERRED
         assert proposal.read_bytes() == before
-        assert "Ander doel, later." in _all_text(tmp_path / "intake - participatieplan.docx")
+        assert "Ander doel, later." in _all_text(tmp_path / "Groenplan Meezenbroek - participatieplan.docx")
         owner.unlink()
         done = process_file(path, runtime, now=NOW + dt.timedelta(hours=2))
     finally:
@@ -271,8 +275,9 @@ def test_cli_process_with_out_dir_and_exit_codes(tmp_path: Path, example_intake:
     runner = CliRunner()
     result = runner.invoke(main, ["process", str(path), "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"intake - participatieplan.docx", "intake - collegevoorstel.docx",
-                                               "intake - evaluatie.xlsx"}
+    assert {p.name for p in out.iterdir()} == {"Groenplan Meezenbroek - participatieplan.docx",
+                                               "Groenplan Meezenbroek - collegevoorstel.docx",
+                                               "Groenplan Meezenbroek - evaluatie.xlsx"}
     assert sorted(p.name for p in path.parent.iterdir()) == ["intake.xlsx"]
     blank = tmp_path / "leeg" / "intake.xlsx"
     blank.parent.mkdir()

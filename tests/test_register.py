@@ -199,7 +199,7 @@ def test_a_version_2_database_is_upgraded_and_keeps_its_data(tmp_path: Path, set
 
     state = State(location)
     try:
-        assert state.schema_version == len(MIGRATIONS) == 3
+        assert state.schema_version == len(MIGRATIONS) == 4
         entries = ReminderLog(state).entries()
         assert [(e.project_id, e.kind, e.sent_at, e.recipient) for e in entries] == [
             ("P-2025-abcdef", "extern", "2024-12-01T08:00:00", "")]
@@ -214,7 +214,7 @@ def test_a_version_2_database_is_upgraded_and_keeps_its_data(tmp_path: Path, set
             runtime.close()
     finally:
         state.close()
-    assert State(location).schema_version == 3  # opening again changes nothing
+    assert State(location).schema_version == 4  # opening again changes nothing
 
 
 def test_a_project_finished_before_costs_were_on_one_basis_keeps_its_external_amount(runtime: Runtime) -> None:

@@ -117,10 +117,14 @@ def test_the_evaluation_workbook_is_where_the_pipeline_put_it(tmp_path: Path) ->
     root = tmp_path / "Participatie"
     intake = root / "Projecten" / "Plein" / "intake.xlsx"
     mine = project(intake_path=str(intake), root=str(root))
-    assert evaluation_workbook_of(mine, None) == intake.parent / "intake - evaluatie.xlsx"
+    named = "Herinrichting Pancratiusplein - evaluatie.xlsx"  # an intake.xlsx's outputs carry the project's name
+    assert evaluation_workbook_of(mine, None) == intake.parent / named
     out = tmp_path / "Uitvoer"
-    assert evaluation_workbook_of(mine, out) == out / "Projecten" / "Plein" / "intake - evaluatie.xlsx"
-    assert evaluation_workbook_of(dataclasses.replace(mine, root=""), out) == out / "intake - evaluatie.xlsx"
+    assert evaluation_workbook_of(mine, out) == out / "Projecten" / "Plein" / named
+    assert evaluation_workbook_of(dataclasses.replace(mine, root=""), out) == out / named
+    # Where the pipeline made (or found) it, the register remembers: that wins.
+    kept = intake.parent / "Eigen naam - evaluatie.xlsx"
+    assert evaluation_workbook_of(dataclasses.replace(mine, evaluation_workbook=str(kept)), out) == kept
 
 
 # --- the mail text ------------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def test_each_reminder_is_mailed_once_to_the_trekker(world: World, mail_server: 
     assert body.startswith("Beste Sanne Voorbeeld,")
     assert "stopt op 31 mei 2027" in body and "externe partijen" in body
     workbook = world.tmp_path / "Participatie" / "Projecten" / "Herinrichting Pancratiusplein"
-    assert str(workbook / "intake - evaluatie.xlsx") in body
+    assert str(workbook / "Herinrichting Pancratiusplein - evaluatie.xlsx") in body
     entries = {(e.project_id, e.kind): e for e in world.log().entries()}
     sent = entries[(world.ids["plein"], EXTERNAL)]
     assert (sent.due, sent.recipient, sent.attempts, sent.last_error) == ("2027-02-28", TREKKER, 1, "")
@@ -437,6 +441,42 @@ def test_an_unknown_host_and_a_silent_server_give_clear_messages(world: World) -
                                  "time_out_seconden = 0.5\n")
     assert timeout.exit_code == 2
     assert f"de mailserver 127.0.0.1:{port} reageerde niet binnen 0.5 seconden" in timeout.output
+
+
+@pytest.mark.parametrize("smtputf8", [False, True], ids=["server-without-smtputf8", "server-with-smtputf8"])
+def test_one_address_outside_ascii_fails_alone_and_the_rest_are_sent(world: World, smtputf8: bool) -> None:
+    """Issue 13 item 8: a trekker's address with letters outside ASCII (accepted by validation, RFC 6531)
+    used to break the connection ("mailserver niet bereikbaar") and block every later reminder. Now it goes
+    out where the server offers SMTPUTF8, and otherwise only that reminder fails, with a clear reason."""
+    international = add_project(world.runtime, world.tmp_path / "Participatie", "Aanleg fietspad",
+                                email="josé@example.org")  # sorts first: the others come after it
+    apostrophe = add_project(world.runtime, world.tmp_path / "Participatie", "Buurttuin",
+                             email="o'brien@example.org")
+    domain = add_project(world.runtime, world.tmp_path / "Participatie", "Dorpsplein",
+                         email="info@gemeente-süd.example")
+    server = MailServer(Handler(), free_port())
+    server.start(enable_SMTPUTF8=smtputf8)
+    try:
+        run = world.run("--send", "--today", "2027-03-01", smtp=smtp_plain(server.port))
+    finally:
+        server.stop()
+    recipients = sorted(r.rcpt_tos[0] for r in server.handler.received)
+    expected = ["info@xn--gemeente-sd-2hb.example", "o'brien@example.org", "p.jansen@example.org", TREKKER]
+    entries = {e.project_id: e for e in world.log().entries()}
+    assert entries[apostrophe.project_id].sent_at is not None
+    assert entries[domain.project_id].sent_at is not None
+    assert "Traceback" not in run.output and "niet bereikbaar" not in run.output
+    if smtputf8:
+        assert run.exit_code == 0, run.output
+        assert recipients == sorted([*expected, "josé@example.org"])
+        assert entries[international.project_id].sent_at is not None
+    else:
+        assert run.exit_code == 2, run.output
+        assert recipients == sorted(expected)
+        failed = entries[international.project_id]
+        assert failed.sent_at is None and "SMTPUTF8" in failed.last_error
+        assert "ondersteunt geen e-mailadressen met letters buiten ASCII" in run.output
+        assert "Fout: 1 van de 5 herinneringen zijn niet verstuurd" in run.output
 
 
 def test_a_claim_keeps_a_second_run_from_sending_the_same_reminder(settings: Settings) -> None:

@@ -312,12 +312,15 @@ def test_a_choice_from_an_empty_settings_list_is_refused_with_its_own_code() -> 
     assert caught.value.code == "empty-list"
 
 
-@pytest.mark.parametrize("raw", ["s.devries@example.org", "A.B@EXAMPLE.ORG", " jan@gemeente.example.nl "])
+@pytest.mark.parametrize("raw", ["s.devries@example.org", "A.B@EXAMPLE.ORG", " jan@gemeente.example.nl ",
+                                 "o'brien@example.org", "josé@example.org", "info@gemeente-süd.example"])
 def test_valid_email(raw: str) -> None:
+    """Issue 13: an apostrophe (RFC 5322 atext) and letters outside ASCII (RFC 6531) are real addresses."""
     assert value_of(EMAIL, raw) == raw.strip()
 
 
-@pytest.mark.parametrize("raw", ["geen", "a@b", "a b@c.nl", "a@@b.nl", "<a@b.nl>", "a@b.c", "jan,piet@x.nl"])
+@pytest.mark.parametrize("raw", ["geen", "a@b", "a b@c.nl", "a@@b.nl", "<a@b.nl>", "a@b.c", "jan,piet@x.nl",
+                                 "a@o'brien.nl", "a:b@c.nl", "jan@[127.0.0.1]"])
 def test_refused_email(raw: str) -> None:
     assert code_of(EMAIL, raw) == "not-an-email"
 

@@ -27,8 +27,10 @@ from watcher_support import (
     Watcher,
     check_readable,
     distinct_intake,
+    distinct_name,
     docx_text,
     entry,
+    evaluation_of,
     field_cell,
     foreign_workbook,
     ledger,
@@ -36,7 +38,10 @@ from watcher_support import (
     make_root,
     mtimes,
     outcome_counts,
+    outputs_of,
+    plan_of,
     project,
+    proposal_of,
     register_names,
     save_like_excel,
     sha256_bytes,
@@ -226,9 +231,9 @@ def test_files_present_before_start_and_saved_while_down_are_processed(
     watcher.wait_outcome(down, "verwerkt", sha256=sha256_bytes(versions[down]))
     watcher.settle()
 
-    for path in versions:
+    for number, path in enumerate(versions):
         assert watcher.runs(path) == ["verwerkt"], path
-        assert visible_files(path.parent) == sorted([INTAKE, *OUTPUTS])
+        assert visible_files(path.parent) == sorted([INTAKE, *outputs_of(distinct_name(number))])
     assert watcher.terminate() == 0
 
 
@@ -236,6 +241,10 @@ def test_files_present_before_start_and_saved_while_down_are_processed(
 
 
 def test_changed_intake_regenerates_outputs_and_backs_up_a_persons_edit(root: Path, watcher: Watcher) -> None:
+    """The intake changes, the project's name with it. The plan follows the name: the old plan (with the
+    person's note) goes to 'Vorige versies/', a new one under the new name. The proposal and the evaluation
+    workbook, in which people work, keep their names: the proposal is updated in place, the evaluation
+    workbook stays as it was (created once)."""
     watcher.start()
     folder = project(root, "Speeltuin")
     intake = folder / INTAKE
@@ -243,25 +252,30 @@ def test_changed_intake_regenerates_outputs_and_backs_up_a_persons_edit(root: Pa
     second = make_intake(project_name="Speeltuin Beukenlaan", reason_goal="Kenmerk-TWEE: met bankjes.")
     save_like_excel(intake, first)
     watcher.wait_outcome(intake, "verwerkt", sha256=sha256_bytes(first))
-    evaluation = (folder / EVALUATION).read_bytes()
+    old_plan, proposal, evaluation = (folder / plan_of("Speeltuin Eikenlaan"), folder / proposal_of("Speeltuin "
+                                      "Eikenlaan"), folder / evaluation_of("Speeltuin Eikenlaan"))
+    prepared = evaluation.read_bytes()
 
     # A person adds a note to the generated plan and saves it (python-docx, as Word would, in place).
     note = "Aantekening van Sanne: eerst met de school praten."
-    plan = docx.Document(str(folder / PLAN))
+    plan = docx.Document(str(old_plan))
     plan.add_paragraph(note)
-    plan.save(str(folder / PLAN))
+    plan.save(str(old_plan))
 
     save_like_excel(intake, second)
     watcher.wait_outcome(intake, "verwerkt", sha256=sha256_bytes(second))
 
-    plan_text = docx_text(folder / PLAN)
+    plan_text = docx_text(folder / plan_of("Speeltuin Beukenlaan"))
     assert "Speeltuin Beukenlaan" in plan_text and "Speeltuin Eikenlaan" not in plan_text
     assert note not in plan_text
-    assert "Kenmerk-TWEE" in docx_text(folder / PROPOSAL)
-    backups = sorted((folder / "Vorige versies").glob("intake - participatieplan (*).docx"))
+    assert not old_plan.exists(), "the plan under the old name was left beside the new one"
+    assert "Kenmerk-TWEE" in docx_text(proposal)
+    backups = sorted((folder / "Vorige versies").glob("Speeltuin Eikenlaan - participatieplan (*).docx"))
     assert len(backups) == 1, backups
     assert note in docx_text(backups[0]), "the person's edit was replaced without a backup"
-    assert (folder / EVALUATION).read_bytes() == evaluation, "the evaluation workbook is created once only"
+    assert evaluation.read_bytes() == prepared, "the evaluation workbook is created once only"
+    assert visible_files(folder) == sorted([INTAKE, "Vorige versies", proposal.name, evaluation.name,
+                                            plan_of("Speeltuin Beukenlaan")])
     assert watcher.runs(intake) == ["verwerkt", "verwerkt"]
 
 
@@ -356,7 +370,7 @@ def test_proposal_open_in_word_is_updated_only_after_its_owner_file_goes(
 
     watcher.wait_outcome(intake, "verwerkt", sha256=sha256_bytes(second), deadline=30)
     assert "Kenmerk-TWEE" in docx_text(proposal) and "Kenmerk-EEN" not in docx_text(proposal)
-    backups = sorted((folder / "Vorige versies").glob("intake - collegevoorstel (*).docx"))
+    backups = sorted((folder / "Vorige versies").glob(PROPOSAL.replace(".docx", " (*).docx")))
     assert backups and "Kenmerk-EEN" in docx_text(backups[-1])
     check_readable(proposal)
 
@@ -417,14 +431,14 @@ def _stop_during_work(root: Path, watcher: Watcher, stop: Callable[[], int]) -> 
     assert "Stoppen gevraagd" in watcher.log_text()
     assert "Traceback" not in watcher.log_text(), watcher.log_tail()
     seen = ledger(root)
-    for path, data in zip(intakes, versions, strict=True):
+    for number, (path, data) in enumerate(zip(intakes, versions, strict=True)):
         item = seen.get(str(path))
         outputs = [name for name in visible_files(path.parent) if name != INTAKE]
         if item is None:
             assert outputs == [], f"{path}: outputs without a finished run: {outputs}"
         else:
             assert (item.outcome, item.sha256) == ("verwerkt", sha256_bytes(data))
-            assert outputs == sorted(OUTPUTS), path
+            assert outputs == sorted(outputs_of(distinct_name(number))), path
         assert "mislukt" not in watcher.runs(path)
     assert len([p for p in intakes if str(p) in seen]) >= 2, "stopped between files: the test proves nothing"
 

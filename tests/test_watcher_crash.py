@@ -27,12 +27,15 @@ from watcher_support import (
     Watcher,
     check_readable,
     distinct_intake,
+    distinct_name,
     docx_text,
     files_under,
     ledger,
     make_intake,
     make_root,
     outcome_counts,
+    outputs_of,
+    plan_of,
     project,
     register_names,
     save_like_excel,
@@ -62,7 +65,8 @@ def _half_done(root: Path, versions: dict[Path, bytes]) -> list[str]:
     """Intakes with some outputs written but no finished run in the ledger: a kill cut them off."""
     seen = ledger(root)
     return [path.parent.name for path, data in versions.items()
-            if any((path.parent / name).exists() for name in OUTPUTS)
+            if any(p.name.endswith((" - participatieplan.docx", " - collegevoorstel.docx", " - evaluatie.xlsx"))
+                   for p in path.parent.iterdir())
             and ((item := seen.get(str(path))) is None or item.sha256 != sha256_bytes(data))]
 
 
@@ -132,8 +136,9 @@ def test_kill_9_at_random_moments_during_a_burst_loses_nothing(root: Path, watch
     orphans = sorted(root.rglob(TEMP_GLOB))
     for path, data in versions.items():
         names = [n for n in visible_files(path.parent) if not n.startswith(TEMP_PREFIX)]
-        assert names == sorted([INTAKE, *OUTPUTS]), (path, names)
-        assert f"Project {int(path.parent.name.split()[-1]):04d}" in docx_text(path.parent / PLAN)
+        number = int(path.parent.name.split()[-1])
+        assert names == sorted([INTAKE, *outputs_of(distinct_name(number))]), (path, names)
+        assert distinct_name(number) in docx_text(path.parent / plan_of(distinct_name(number)))
         assert sha256_bytes(data) == sha256_file(path)
     for document in files_under(root):
         if document.suffix in (".docx", ".xlsx") and not document.name.startswith(TEMP_PREFIX):

@@ -19,13 +19,13 @@ import psutil
 import pytest
 
 from watcher_support import (
-    EVALUATION,
     INTAKE,
-    OUTPUTS,
     Watcher,
     distinct_intake,
+    distinct_name,
     make_root,
     outcome_counts,
+    outputs_of,
     project,
     register_names,
     visible_files,
@@ -76,7 +76,7 @@ def _wait_all(watcher: Watcher, count: int) -> None:
     written with all of them (the worker does that once it is idle): the service is at rest."""
     def idle() -> bool:
         return (outcome_counts(watcher.root).get("verwerkt", 0) >= count
-                and outcome_counts(watcher.root, name=EVALUATION).get("genegeerd", 0) >= count
+                and outcome_counts(watcher.root, ending=" - evaluatie.xlsx").get("genegeerd", 0) >= count
                 and len(register_names(watcher.root)) >= count)
 
     watcher.wait_for(idle, deadline=30 + 3.0 * count, what=f"{count} intakes processed", interval=1.0)
@@ -112,6 +112,8 @@ def test_memory_stays_flat_over_many_processed_files(watcher: Watcher) -> None:
     assert growth < LIMIT_MB, "\n".join(lines)
     assert outcome_counts(root) == {"verwerkt": TOTAL}
     for number in (0, TOTAL // 2, TOTAL - 1):
-        assert visible_files(root / "Projecten" / f"Project {number:04d}") == sorted([INTAKE, *OUTPUTS])
+        # The same content in many folders: copies, each its own project, outputs named after the project.
+        expected = outputs_of(distinct_name(number % DISTINCT))
+        assert visible_files(root / "Projecten" / f"Project {number:04d}") == sorted([INTAKE, *expected])
     assert watcher.terminate(deadline=120) == 0
     shutil.rmtree(root / "Projecten")  # thousands of documents: free the disk before the next test

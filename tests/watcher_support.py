@@ -41,9 +41,29 @@ T = TypeVar("T")
 
 STATE_FOLDER = ".toolbox"
 INTAKE = "intake.xlsx"
-PLAN = "intake - participatieplan.docx"
-PROPOSAL = "intake - collegevoorstel.docx"
-EVALUATION = "intake - evaluatie.xlsx"
+EXAMPLE_NAME = str(EXAMPLE_VALUES["project_name"])  # outputs of an intake.xlsx are named after the project
+
+
+def plan_of(project_name: str = EXAMPLE_NAME) -> str:
+    return f"{project_name} - participatieplan.docx"
+
+
+def proposal_of(project_name: str = EXAMPLE_NAME) -> str:
+    return f"{project_name} - collegevoorstel.docx"
+
+
+def evaluation_of(project_name: str = EXAMPLE_NAME) -> str:
+    return f"{project_name} - evaluatie.xlsx"
+
+
+def outputs_of(project_name: str = EXAMPLE_NAME) -> tuple[str, str, str]:
+    """The three outputs of a valid intake.xlsx of ``project_name`` (a name valid as it is in a file name)."""
+    return (proposal_of(project_name), plan_of(project_name), evaluation_of(project_name))
+
+
+PLAN = plan_of()
+PROPOSAL = proposal_of()
+EVALUATION = evaluation_of()
 FEEDBACK = "intake - feedback.txt"
 OUTPUTS = (PROPOSAL, PLAN, EVALUATION)
 TEMP_GLOB = ".~toolbox-*.tmp"
@@ -97,9 +117,14 @@ def make_intake(**overrides: Any) -> bytes:
     return fill_workbook(blank_intake(), {**EXAMPLE_VALUES, **overrides}, EXAMPLE_STAKEHOLDERS)
 
 
+def distinct_name(number: int) -> str:
+    return f"Project {number:04d}"
+
+
 def distinct_intake(number: int) -> bytes:
-    """A valid intake whose content (project name and goal) is unique for ``number``."""
-    return make_intake(project_name=f"Project {number:04d}",
+    """A valid intake whose content (project name and goal) is unique for ``number``; its outputs are
+    ``outputs_of(distinct_name(number))``."""
+    return make_intake(project_name=distinct_name(number),
                        reason_goal=f"Doel van project {number:04d}: meer groen en een speelplek in de wijk.")
 
 
@@ -200,11 +225,11 @@ def entry(root: Path, path: Path) -> LedgerEntry | None:
     return ledger(root).get(path_key(path))
 
 
-def outcome_counts(root: Path, *, name: str = INTAKE) -> dict[str, int]:
-    """Ledger outcomes of the files called ``name``, counted."""
+def outcome_counts(root: Path, *, name: str = INTAKE, ending: str | None = None) -> dict[str, int]:
+    """Ledger outcomes of the files called ``name`` (or whose name ends with ``ending``), counted."""
     counts: dict[str, int] = {}
     for key, item in ledger(root).items():
-        if Path(key).name == name:
+        if (Path(key).name.endswith(ending) if ending is not None else Path(key).name == name):
             counts[item.outcome] = counts.get(item.outcome, 0) + 1
     return counts
 
@@ -255,10 +280,12 @@ def status_command(root: Path) -> subprocess.CompletedProcess[str]:
 class Watcher:
     """``toolbox-docs watch ROOT`` as a real process; each start gets its own log file."""
 
-    def __init__(self, root: Path, logs: Path, *, args: Sequence[str] = ()) -> None:
+    def __init__(self, root: Path, logs: Path, *, args: Sequence[str] = (), env: Mapping[str, str] | None = None
+                 ) -> None:
         self.root = root
         self.logs = logs
         self.args = tuple(args)
+        self.env = dict(env or {})
         self.process: subprocess.Popen[bytes] | None = None
         self.log_files: list[Path] = []
         logs.mkdir(parents=True, exist_ok=True)
@@ -272,7 +299,7 @@ class Watcher:
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "toolbox_docs", "watch", str(self.root), *self.args],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=_environment(),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env={**_environment(), **self.env},
                 cwd=self.logs, start_new_session=True)
         if wait:
             self.wait_started(deadline=deadline)

@@ -383,8 +383,8 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
         runtime.close()
     for line in result.lines():
         click.echo(line)
-    if result.outcome is Outcome.DONE:
-        ctx.exit(ExitCode.OK)
+    if result.outcome is Outcome.DONE and not any(p.is_error for p in result.problems):
+        ctx.exit(ExitCode.OK)  # (done, but a proposal that could not be written: a problem in the files, 1)
     # A failure to write (disk full, no access) is a system error; anything about the files is a problem.
     system = result.outcome is Outcome.FAILED and not result.problems
     ctx.exit(ExitCode.USAGE_OR_SYSTEM if system else ExitCode.PROBLEMS)
@@ -605,6 +605,24 @@ def register_export(ctx: click.Context, out_file: Path | None, root: Path | None
     write_register(target, projects)
     finished = sum(1 for p in projects if p.status == FINISHED)
     click.echo(f"Geschreven: {target} ({len(projects) - finished} lopend, {finished} afgerond).")
+
+
+@register_group.command("rebuild")
+@click.argument("roots", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def register_rebuild(ctx: click.Context, roots: Sequence[Path]) -> None:
+    """Herstel het projectenregister uit de documenten op de gedeelde schijf.
+
+    Voor als de statusdatabase verloren is: elk project krijgt zijn oude projectnummer terug (dat staat in
+    de documenten naast de intake), ingevulde evaluaties ronden hun project weer af, en
+    projectenregister.xlsx wordt opnieuw geschreven. Op de schijf verandert verder niets.
+    Afsluitcode 0 als het register is hersteld, 2 bij een systeemfout.
+    """
+    from toolbox_docs.rebuild import rebuild_register
+
+    config: Path | None = ctx.obj.get("config")
+    settings = load_settings(config=config, root=None if config else roots[0])
+    rebuild_register(tuple(roots), settings, now=_now(), echo=click.echo)
 
 
 @main.command("reminders")

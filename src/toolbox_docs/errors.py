@@ -65,5 +65,10 @@ class StateError(ToolboxError):
     """The embedded state database (ledger, register) cannot be opened or migrated."""
 
 
+class StateUnavailable(StateError):
+    """The state database is there but cannot be used for now: another process holds a write lock on it
+    (busy), or its disk is full. Infrastructure, never a person's fault: the work waits and is retried."""
+
+
 class MailError(ToolboxError):
     """Sending mail failed (server down, refused, login wrong). The reminder stays pending."""

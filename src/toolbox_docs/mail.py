@@ -41,13 +41,27 @@ def _one_line(text: str) -> str:
 def check_address(address: str, *, what: str = "e-mailadres") -> tuple[str, str]:
     """(display name, address) of one e-mail address such as ``a@b.nl`` or ``Naam <a@b.nl>``.
 
-    Anything else — several addresses, line breaks, no domain — is a ``MailError``."""
+    A domain with letters outside ASCII (``gemeente-süd.de``) is written in its ASCII form (IDNA,
+    RFC 5890), which every mail server accepts; a local part outside ASCII (``josé@…``) is kept and needs a
+    server that offers SMTPUTF8 (RFC 6531; see ``needs_smtputf8``). Anything else — several addresses,
+    line breaks, no domain — is a ``MailError``."""
     name, parsed = parseaddr(address)
     local, _, domain = parsed.rpartition("@")
     if "\n" in address or "\r" in address or not local or "." not in domain \
             or any(c in parsed for c in ",;<> \"") or address.count("@") != 1:
         raise MailError(f"'{_one_line(address)}' is geen bruikbaar {what}.")
-    return name, parsed
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise MailError(f"'{_one_line(address)}' is geen bruikbaar {what} (het domein na de @ "
+                            "kan niet worden omgezet).") from None
+    return name, f"{local}@{domain}"
+
+
+def needs_smtputf8(address: str) -> bool:
+    """Whether the address (after ``check_address``) can only be sent through a server offering SMTPUTF8."""
+    return not address.isascii()
 
 
 def build_message(mail: Mail, *, sender: str) -> EmailMessage:
@@ -171,6 +185,14 @@ class Mailer:
         if self._client is None or not self.connected:
             raise MailError(f"er is geen verbinding met de mailserver {self.server}.")
         message = build_message(mail, sender=self.smtp.sender)
+        international = [a for a in (check_address(mail.to)[1], check_address(self.smtp.sender)[1])
+                         if needs_smtputf8(a)]
+        if international and not self._client.has_extn("smtputf8"):
+            # Only this message cannot go: the connection stays usable for the next reminder.
+            raise MailError(f"de mailserver {self.server} ondersteunt geen e-mailadressen met letters buiten "
+                            f"ASCII (SMTPUTF8); '{_one_line(mail.to)}' kan daarom niet worden gebruikt. Vraag de "
+                            "trekker om een adres met alleen gewone letters, of de beheerder van de mailserver om "
+                            "SMTPUTF8 aan te zetten.")
         try:
             refused = self._client.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
@@ -188,6 +210,9 @@ class Mailer:
         except smtplib.SMTPDataError as error:
             raise MailError(f"de mailserver {self.server} weigerde het bericht aan {mail.to} "
                             f"({_reply(error)}).") from None
+        except smtplib.SMTPNotSupportedError as error:  # raised before anything is sent: still connected
+            raise MailError(f"de mailserver {self.server} kan het bericht aan {mail.to} niet aannemen "
+                            f"({error}).") from None
         except BaseException as error:
             self.connected = False
             raise self._transport_error(error, during="het versturen") from None

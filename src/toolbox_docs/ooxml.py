@@ -519,3 +519,146 @@ def _open(data: bytes, limits: Limits, expect: set[str], error_type: type[Toolbo
         raise _Refusal("damaged", "Het bestand is beschadigd. Sla het opnieuw op vanuit Excel of Word.") \
             from None
     return Package(archive, limits, main, content_type, error_type, raw=data)
+
+
+# --- custom document properties (File > Properties > Custom in Word and Excel) ----------------------------
+
+REL_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_PART = "docProps/custom.xml"
+CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id Word and Excel give user properties
+# What a custom-properties part may weigh: ours are a few hundred bytes, a DMS adds a few dozen properties.
+_CUSTOM_BYTES = 256 * 1024
+
+
+def custom_properties(source: bytes | IO[bytes], *, limits: Limits) -> dict[str, str]:
+    """The custom document properties of an OOXML package (name -> text), read without trusting it: the
+    members are checked as ``open_package`` does, only the properties part is read (bounded) and parsed
+    (hardened). A file that is no package, or has no such part, or a bad one, gives ``{}``; never raises.
+    ``source`` may be an open file: only the zip directory and the one part are read from it."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            _check_members(archive, limits)
+            if CUSTOM_PART not in archive.NameToInfo or "_rels/.rels" not in archive.NameToInfo:
+                return {}
+            info = archive.NameToInfo[CUSTOM_PART]
+            if info.file_size > _CUSTOM_BYTES or archive.NameToInfo["_rels/.rels"].file_size > _CUSTOM_BYTES:
+                return {}
+            rels = _parse_xml(archive.read("_rels/.rels"), "_rels/.rels")
+            if not any(rel.get("Type") == REL_CUSTOM and rel.get("Target", "").lstrip("/") == CUSTOM_PART
+                       for rel in rels):
+                return {}
+            with archive.open(info) as member:
+                data = member.read(_CUSTOM_BYTES + 1)
+            if len(data) > _CUSTOM_BYTES:
+                return {}
+            root = _parse_xml(data, CUSTOM_PART)
+    except Exception:  # _Refusal, any zip or XML trouble: a file of any shape gives no properties
+        return {}
+    found: dict[str, str] = {}
+    for prop in root:
+        name = prop.get("name")
+        if _local(str(prop.tag)) == "property" and name and len(prop):
+            found[name] = (prop[0].text or "")
+    return found
+
+
+def with_custom_properties(data: bytes, values: dict[str, str]) -> bytes:
+    """``data`` (a package this toolbox wrote or has just rewritten) with the custom properties ``values``
+    set as text; other custom properties (a DMS's, a person's) are kept. Every other member is copied as
+    it is, in its order and with its compression."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    existing = source.read(CUSTOM_PART) if CUSTOM_PART in source.NameToInfo else None
+    custom = _custom_xml(existing, values)
+    out = io.BytesIO()
+    changed = {CUSTOM_PART: lambda _: custom, CONTENT_TYPES: _with_override, "_rels/.rels": _with_relationship}
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            change = changed.get(info.filename)
+            if change is not None:
+                target.writestr(info, change(source.read(info)))
+            elif not _copy_compressed(data, info, target):
+                target.writestr(info, source.read(info))
+        if existing is None:
+            target.writestr(zipfile.ZipInfo(CUSTOM_PART, date_time=(1980, 1, 1, 0, 0, 0)), custom,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _copy_compressed(raw: bytes, info: zipfile.ZipInfo, target: zipfile.ZipFile) -> bool:
+    """Copy a member's compressed bytes as they are (no inflating and deflating again: a picture in a
+    proposal costs nothing); False when the member is not a plain one, and the caller copies it the slow way."""
+    offset = info.header_offset
+    header = raw[offset:offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or info.flag_bits & (_UNSUPPORTED_FLAGS | 0x8) \
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            or max(info.file_size, info.compress_size, target.fp.tell()) >= zipfile.ZIP64_LIMIT:  # type: ignore[union-attr]
+        return False
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    compressed = raw[start:start + info.compress_size]
+    if signature != b"PK\x03\x04" or len(compressed) != info.compress_size:
+        return False
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("compress_type", "CRC", "compress_size", "file_size", "flag_bits", "external_attr",
+                      "create_system", "internal_attr", "comment"):
+        setattr(copy, attribute, getattr(info, attribute))
+    fp = target.fp
+    assert fp is not None
+    copy.header_offset = fp.tell()
+    fp.write(copy.FileHeader(zip64=False))
+    fp.write(compressed)
+    target.filelist.append(copy)
+    target.NameToInfo[copy.filename] = copy
+    target.start_dir = fp.tell()  # type: ignore[attr-defined]
+    return True
+
+
+def _custom_xml(existing: bytes | None, values: dict[str, str]) -> bytes:
+    root: Any = None
+    if existing is not None:
+        try:
+            root = etree.fromstring(existing, etree.XMLParser(**_HARDENED))
+        except etree.LxmlError:
+            root = None
+    if root is None or _local(str(root.tag)) != "Properties":
+        root = etree.Element(f"{{{NS_CUSTOM}}}Properties", nsmap={None: NS_CUSTOM, "vt": NS_VT})
+    by_name = {prop.get("name"): prop for prop in root if _local(str(prop.tag)) == "property"}
+    pids = [int(p.get("pid")) for p in by_name.values() if (p.get("pid") or "").isdigit()]
+    next_pid = max([1, *pids]) + 1
+    for name, text in values.items():
+        prop = by_name.get(name)
+        if prop is None:
+            prop = etree.SubElement(root, f"{{{NS_CUSTOM}}}property", fmtid=_FMTID, pid=str(next_pid), name=name)
+            next_pid += 1
+        for child in list(prop):
+            prop.remove(child)
+        etree.SubElement(prop, f"{{{NS_VT}}}lpwstr").text = text
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _with_override(content_types: bytes) -> bytes:
+    """The content types with the custom part's override last (wherever it was): the same bytes whether or
+    not the package had the part before, so stamping again changes nothing."""
+    root = etree.fromstring(content_types, etree.XMLParser(**_HARDENED))
+    for entry in [e for e in root if (e.get("PartName") or "").lstrip("/") == CUSTOM_PART]:
+        root.remove(entry)
+    etree.SubElement(root, f"{{{NS_CT}}}Override", PartName=f"/{CUSTOM_PART}", ContentType=CT_CUSTOM)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _with_relationship(rels: bytes) -> bytes:
+    """The package relationships with the one to the custom part last, under the first free id."""
+    root = etree.fromstring(rels, etree.XMLParser(**_HARDENED))
+    for rel in [r for r in root if r.get("Type") == REL_CUSTOM]:
+        root.remove(rel)
+    taken = {rel.get("Id") for rel in root}
+    number = 1
+    while f"rId{number}" in taken:
+        number += 1
+    etree.SubElement(root, f"{{{NS_PKG_RELS}}}Relationship", Id=f"rId{number}", Type=REL_CUSTOM,
+                     Target=CUSTOM_PART)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))

@@ -11,137 +11,33 @@
   name, so that it fits where the workbook itself does);
 - a workbook that is not ours, a blank template, or our own untouched output: nothing.
 
-The input is read once, not through a symbolic link, into memory; everything works on that private copy.
-A write that fails because the input's folder went away while it was processed ends as ``genegeerd``.
+The input's folder is opened from its watched root without following a link (``fsio.Folder``), the input
+read once into memory through it; everything works on that private copy, and every output is written
+through that folder (or the output folder's). A write that fails because the input or its folder went away
+or was replaced while it was processed ends as ``genegeerd``.
 
-Outcomes are values (``Outcome``), recorded in the ledger; only the unexpected raises.
+The runs for a valid intake and evaluation, and the project they belong to, are in ``project_runs``; the
+feedback of a workbook that cannot be used in ``rejection``; the records in ``runtime``. Outcomes are
+values (``Outcome``), recorded in the ledger; only the unexpected raises.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
+import os
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, cast
 
-from toolbox_docs.advice.advise import advise, load_advice_data
-from toolbox_docs.advice.catalogue import Catalogue
-from toolbox_docs.advice.checklist import Checklist
-from toolbox_docs.advice.model import Advice
-from toolbox_docs.advice.rules import Rules
-from toolbox_docs.documents.chart import Party, stakeholder_chart
-from toolbox_docs.documents.context import paragraph_context, plan_context, report_context
-from toolbox_docs.documents.docx_writer import build_document
-from toolbox_docs.documents.wording import Wording
-from toolbox_docs.errors import DocumentError, SettingsError, ToolboxError, WorkbookError
-from toolbox_docs.evaluation import Recorded, compare, verdict
-from toolbox_docs.feedback import feedback_text
-from toolbox_docs.formatting import date_long
-from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, Check, check_with_settings, refusal
-from toolbox_docs.forms.records import Evaluation, Intake
-from toolbox_docs.forms.schema import ERROR, EVALUATION, EVALUATION_SCHEMA
-from toolbox_docs.forms.validate import Problem
-from toolbox_docs.forms.xlsx_template import build_workbook
-from toolbox_docs.fsio import BACKUP_FOLDER, WriteError, names_fit, read_private_copy, sha256
-from toolbox_docs.outputs import (
-    FEEDBACK,
-    PROPOSALS,
-    SEPARATOR,
-    evaluation_workbook_path,
-    feedback_path,
-    plan_path,
-    proposal_path,
-    report_path,
-)
-from toolbox_docs.proposals import write_paragraph
-from toolbox_docs.publish import Action, Did, content_digest, publish, remove_if_present
-from toolbox_docs.register import FINISHED, Project, Register
-from toolbox_docs.settings import Settings
-from toolbox_docs.state import State
+from toolbox_docs.errors import DocumentError, SettingsError, WorkbookError
+from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, check_with_settings, refusal
+from toolbox_docs.forms.schema import EVALUATION
+from toolbox_docs.fsio import Folder, FolderError, WriteError, names_fit, sha256
+from toolbox_docs.project_runs import run_evaluation, run_intake
+from toolbox_docs.publish import content_digest
+from toolbox_docs.rejection import names_for, names_too_long, rejected, write_failed
+from toolbox_docs.runtime import NOTE_CODES, Outcome, ProcessResult, Runtime
 
-
-class Outcome(StrEnum):
-    DONE = "verwerkt"
-    REJECTED = "afgekeurd"
-    IGNORED = "genegeerd"
-    DEFERRED = "uitgesteld"
-    FAILED = "mislukt"
-
-    @property
-    def final(self) -> bool:
-        """Whether the same content needs no further attempt (deferred and failed are retried)."""
-        return self in (Outcome.DONE, Outcome.REJECTED, Outcome.IGNORED)
-
-
-@dataclass(frozen=True)
-class ProcessResult:
-    path: Path
-    outcome: Outcome
-    kind: str | None = None
-    sha256: str | None = None
-    actions: tuple[Action, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    message: str = ""
-    advice: Advice | None = None
-    project_id: str | None = None
-
-    @property
-    def written(self) -> tuple[Path, ...]:
-        return tuple(a.path for a in self.actions if a.did in (Did.CREATED, Did.UPDATED))
-
-    @property
-    def outputs(self) -> tuple[Path, ...]:
-        return tuple(a.path for a in self.actions if a.did is not Did.REMOVED)
-
-    def lines(self) -> list[str]:
-        """A Dutch summary for people."""
-        head = f"{self.path}: {self.outcome.value}"
-        if self.message:
-            head += f" — {self.message}"
-        lines = [head]
-        lines += [f"  {action.line()}" for action in self.actions]
-        lines += [f"  - {p.severity} ({p.place()}): {p.message}" if p.place() else f"  - {p.severity}: {p.message}"
-                  for p in self.problems]
-        return lines
-
-
-@dataclass
-class Runtime:
-    """What the pipeline needs, loaded once: settings, state, advice data and wording."""
-
-    settings: Settings
-    state: State
-    catalogue: Catalogue
-    rules: Rules
-    checklist: Checklist
-    wording: Wording
-    register: Register
-    on_register_change: Callable[[], None] | None = None
-    roots: tuple[Path, ...] = field(default=())
-
-    @classmethod
-    def open(cls, settings: Settings, *, roots: tuple[Path, ...] = ()) -> Runtime:
-        catalogue, rules, checklist = load_advice_data(settings)
-        wording = Wording(settings.wording_dir)
-        wording.phrases  # noqa: B018 - load and check zinnen.toml now: a broken sentence is reported at start
-        state = State(settings.state_db)
-        return cls(settings, state, catalogue, rules, checklist, wording, Register(state), roots=roots)
-
-    def close(self) -> None:
-        self.state.close()
-
-    def advise(self, intake: Intake) -> Advice:
-        return advise(intake, settings=self.settings, catalogue=self.catalogue, rules=self.rules,
-                      checklist=self.checklist)
-
-    def root_of(self, path: Path) -> Path | None:
-        resolved = path.resolve()
-        for root in self.roots:
-            if resolved.is_relative_to(root.resolve()):
-                return root
-        return None
+__all__ = ["NOTE_CODES", "Outcome", "ProcessResult", "Runtime", "process_file"]
 
 
 def _stamp(now: dt.datetime) -> str:
@@ -154,33 +50,66 @@ def _finish(runtime: Runtime, result: ProcessResult, now: dt.datetime) -> Proces
                              at=_stamp(now), outputs=result.outputs, message=result.message)
     return result
 
-
 def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None = None,
                  proposal_template: Path | None = None) -> ProcessResult:
     """One workbook through validation, advice and documents. Never raises for a bad input file.
 
     Outputs go beside the workbook, or into ``out_dir``; without it, a configured ``[dienst] uitvoermap``
-    receives them in the same sub-folders as the workbook has under its watched root.
+    receives them in the same sub-folders as the workbook has under its watched root. The workbook's
+    folder is opened from its watched root, and the output folder from the output folder the admin chose,
+    without following a link on the way (``fsio.Folder``); every read and write goes through those.
     """
+    with ExitStack() as stack:
+        try:
+            source, out = _open_folders(path, runtime, out_dir)
+        except FolderError as error:
+            if error.code in ("link", "gone", "outside"):
+                return ProcessResult(path, Outcome.IGNORED, message=f"{error.message} Het bestand is niet verwerkt.")
+            return ProcessResult(path, Outcome.FAILED, message=str(error))
+        stack.callback(source.close)
+        if out is not source:
+            stack.callback(out.close)
+        return _process(path, source, out, runtime, now=now, proposal_template=proposal_template)
+
+
+def _open_folders(path: Path, runtime: Runtime, out_dir: Path | None) -> tuple[Folder, Folder]:
+    """The input's folder (from its root) and the output folder (itself, or the admin's, or beside)."""
     settings = runtime.settings
-    if out_dir is None and settings.output_dir is not None:
-        root = runtime.root_of(path)
-        out_dir = settings.output_dir / path.parent.resolve().relative_to(root.resolve()) if root \
-            else settings.output_dir
+    root = runtime.root_of(path)
+    source = Folder.open(path.parent, base=root if root is not None else path.parent)
+    if out_dir is None and settings.output_dir is None:
+        return source, source
+    try:
+        if out_dir is None:
+            assert settings.output_dir is not None
+            relative = Path(os.path.abspath(path.parent)).relative_to(os.path.abspath(root)) if root else Path()
+            out_dir = settings.output_dir / relative
+            base = settings.output_dir
+        else:
+            base = out_dir
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            return ProcessResult(path, Outcome.FAILED, message=f"de uitvoermap {out_dir} kan niet gemaakt worden "
-                                 f"({error.strerror}).")
+            raise FolderError("unwritable", f"de uitvoermap {out_dir} kan niet gemaakt worden ({error.strerror}).",
+                              path=out_dir) from None
+        return source, Folder.open(out_dir, base=base)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _process(path: Path, source: Folder, out: Folder, runtime: Runtime, *, now: dt.datetime,
+             proposal_template: Path | None) -> ProcessResult:
+    settings = runtime.settings
     try:
-        data = read_private_copy(path, max_bytes=settings.limits.max_file_bytes, follow_symlinks=False)
+        data = source.read(path.name, max_bytes=settings.limits.max_file_bytes)
     except WorkbookError as error:
         if error.code == "gone":
             return ProcessResult(path, Outcome.IGNORED, message="het bestand bestaat niet meer")
         if error.code in ("no-access", "read-failed", "not-a-file"):
             return ProcessResult(path, Outcome.FAILED, message=error.message)
         data = b""
-        return _finish(runtime, _rejected(path, refusal(error), runtime, now, out_dir, sha256(data)), now)
+        return _finish(runtime, rejected(path, refusal(error), runtime, now, out, sha256(data), source=source), now)
     digest = sha256(data)
     if runtime.state.written_digest(path) == content_digest(data):
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
@@ -194,232 +123,18 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
         # refusal of one of ours, such as an old template version, has no kind: it gets its feedback below.)
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, check.kind, digest,
                                               message="nog niet ingevuld"), now)
-    if not names_fit(_output_names(path, out_dir)):
-        return _finish(runtime, _names_too_long(path, runtime, now, out_dir, digest), now)
+    if not names_fit(names_for(out.path, path.stem)):
+        return _finish(runtime, names_too_long(path, runtime, now, out, digest, source=source), now)
     if check.status in (INVALID, UNREADABLE):
-        return _finish(runtime, _rejected(path, check, runtime, now, out_dir, digest), now)
+        return _finish(runtime, rejected(path, check, runtime, now, out, digest, source=source), now)
     try:
         if check.kind == EVALUATION:
-            result = _evaluation(path, check, runtime, now=now, out_dir=out_dir, digest=digest)
+            result = run_evaluation(path, check, runtime, now=now, source=source, out=out, digest=digest)
         else:
-            result = _intake(path, check, runtime, now=now, out_dir=out_dir, digest=digest,
+            result = run_intake(path, check, runtime, now=now, source=source, out=out, digest=digest,
                              proposal_template=proposal_template)
     except WriteError as error:
-        result = _write_failed(path, check, digest, str(error))
+        result = write_failed(path, source, check, digest, error)
     except (DocumentError, SettingsError) as error:
         result = ProcessResult(path, Outcome.FAILED, check.kind, digest, message=str(error))
     return _finish(runtime, result, now)
-
-
-def _write_failed(path: Path, check: Check, digest: str, message: str,
-                  problems: tuple[Problem, ...] = ()) -> ProcessResult:
-    """A write failed: retried later (``mislukt``), unless the input itself went away meanwhile."""
-    if not _present(path):
-        return ProcessResult(path, Outcome.IGNORED, check.kind, digest, problems=problems,
-                             message=f"het bestand is tijdens de verwerking verwijderd of verplaatst ({message})")
-    return ProcessResult(path, Outcome.FAILED, check.kind, digest, problems=problems, message=message)
-
-
-def _present(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-# The longest name a backup in 'Vorige versies' gets: the output's name plus a time stamp and a counter.
-_BACKUP_STAMP = " (2000-01-01 000000-999)"
-
-
-def _output_names(path: Path, out_dir: Path | None) -> list[Path]:
-    """Every name the pipeline may write for ``path``: its outputs and their backups."""
-    outputs = [plan_path(path, out_dir), report_path(path, out_dir), evaluation_workbook_path(path, out_dir),
-               feedback_path(path, out_dir), *(proposal_path(path, kind, out_dir) for kind in PROPOSALS)]
-    backups = [o.parent / BACKUP_FOLDER / f"{o.stem}{_BACKUP_STAMP}{o.suffix}" for o in outputs]
-    return outputs + backups
-
-
-def _short_feedback_path(path: Path, out_dir: Path | None) -> Path | None:
-    """A feedback name that fits beside ``path`` (its name shortened, marked with '…'); None if none fits."""
-    folder = out_dir if out_dir is not None else path.parent
-    suffix = f"{SEPARATOR}{FEEDBACK}.txt"
-    stem = path.stem
-    while stem:
-        candidate = folder / f"{stem}…{suffix}"
-        if names_fit([candidate]):
-            return candidate
-        stem = stem[:-max(1, len(stem) // 8)]
-    return None
-
-
-def _names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
-                    digest: str) -> ProcessResult:
-    problem = Problem("name-too-long", ERROR, "De naam van het werkboek (of het pad van de map) is te lang: de "
-                      "bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
-                      f"'{BACKUP_FOLDER}', krijgen een nog langere naam en passen niet. Geef het werkboek een kortere "
-                      "naam, of zet het in een map met een korter pad, en sla het opnieuw op. Dit bestand kun je "
-                      "daarna weggooien.")
-    check = Check(INVALID, None, None, (problem,))
-    target = _short_feedback_path(path, out_dir)
-    if target is None:
-        return ProcessResult(path, Outcome.FAILED, None, digest, problems=(problem,),
-                             message="de naam of het pad is te lang, ook voor een feedbackbestand")
-    return _rejected(path, check, runtime, now, out_dir, digest, target=target)
-
-
-def _rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out_dir: Path | None,
-              digest: str, *, target: Path | None = None) -> ProcessResult:
-    target = target if target is not None else feedback_path(path, out_dir)
-    unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
-    text = feedback_text(path.name, check.problems, now=now, unreadable=unusable)
-    try:
-        action = publish(target, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path, now=now)
-    except WriteError as error:
-        return _write_failed(path, check, digest, f"feedback kon niet geschreven worden: {error}", check.problems)
-    errors = sum(1 for p in check.problems if p.is_error)
-    return ProcessResult(path, Outcome.REJECTED, check.kind, digest, (action,), check.problems,
-                         message=f"{errors} {'punt' if errors == 1 else 'punten'} om te verbeteren; zie {target.name}")
-
-
-def _outcome(actions: list[Action]) -> Outcome:
-    return Outcome.DEFERRED if any(a.did is Did.DEFERRED for a in actions) else Outcome.DONE
-
-
-def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
-    """What the paragraph says about the outcome, while the decision is still to be taken."""
-    if project is None or project.status != FINISHED or not project.extra.get("outcome") \
-            or project.extra.get("decision_taken"):
-        return None
-    return {"outcome": project.extra["outcome"], "achieved_level": project.actual_level,
-            "step_name": project.step_name, "support": project.support, "verdict": project.verdict}
-
-
-def _intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None, digest: str,
-            proposal_template: Path | None) -> ProcessResult:
-    intake = cast(Intake, check.record)  # a valid check of an intake carries its record
-    settings = runtime.settings
-    advice = runtime.advise(intake)
-    folder = out_dir if out_dir is not None else path.parent
-    project = runtime.register.upsert_intake(path, intake, advice, root=runtime.root_of(path), now=now)
-    actions: list[Action] = []
-    paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
-        intake, advice, organisation=settings.organisation, rules=runtime.rules,
-        outcome=_evaluation_summary(project)))
-    template_problem: Problem | None = None
-    try:
-        run = write_paragraph(folder, paragraph, source=path, proposal_kind=intake.proposal_kind.value,
-                              settings=settings, state=runtime.state, now=now, template=proposal_template,
-                              fields=header_fields(intake))
-        actions += run.actions
-        proposal_notes = run.problems
-    except DocumentError as error:
-        # The template is unusable: everything else is still written; the proposal waits for a fix.
-        template_problem = Problem(f"template-{error.code}", "fout", f"Het voorstel is niet gemaakt: {error}")
-        proposal_notes = ()
-    warnings = tuple(p for p in check.problems if not p.is_error)
-    chart = stakeholder_chart([Party(s.name, s.influence, s.interest, s.position.value)
-                               for s in intake.stakeholders], threshold=runtime.rules.high_from - 0.5)
-    plan_blocks = runtime.wording.render("participatieplan.html.j2", plan_context(
-        intake, advice, organisation=settings.organisation, rules=runtime.rules, form_warnings=warnings))
-    plan = build_document(plan_blocks, limits=settings.limits, images={"stakeholderkaart": chart},
-                          title=f"Participatieplan {intake.project_name}")
-    actions.append(publish(plan_path(path, out_dir), plan, state=runtime.state, source=path, now=now))
-    evaluation_workbook = build_workbook(
-        EVALUATION_SCHEMA, {**settings.lists, "methods": tuple(m.name for m in runtime.catalogue.methods)},
-        values=_evaluation_prefill(project.project_id, intake, advice),
-        rows=[{"method": m.name} for m in advice.methods[:EVALUATION_SCHEMA.table.rows]],
-        title=f"Evaluatie participatie {intake.project_name}")
-    actions.append(publish(evaluation_workbook_path(path, out_dir), evaluation_workbook, state=runtime.state,
-                           source=path, now=now, once=True))
-    removed = remove_if_present(feedback_path(path, out_dir))
-    if removed is not None:
-        actions.append(removed)
-    if runtime.on_register_change is not None:
-        runtime.on_register_change()
-    problems = warnings + tuple(Problem("proposal", "waarschuwing", text) for text in proposal_notes)
-    if template_problem is not None:
-        return ProcessResult(path, Outcome.FAILED, check.kind, digest, tuple(actions), (*problems, template_problem),
-                             message="het voorstelsjabloon is niet bruikbaar", advice=advice,
-                             project_id=project.project_id)
-    return ProcessResult(path, _outcome(actions), check.kind, digest, tuple(actions), problems,
-                         message=f"advies: {advice.outcome}", advice=advice, project_id=project.project_id)
-
-
-def header_fields(intake: Intake) -> dict[str, str]:
-    """What the intake knows of the proposal's header: the subject, the planned decision date, the
-    portfolio holder and the author with their team. The rest keeps its placeholder."""
-    return {
-        "onderwerp": intake.project_name,
-        "datum": date_long(intake.decision_date) if intake.decision_date else "",
-        "portefeuillehouder": intake.portfolio_holder or "",
-        "steller": f"{intake.trekker_name}, {intake.team}",
-    }
-
-
-def _evaluation_prefill(project_id: str, intake: Intake, advice: Advice) -> dict[str, Any]:
-    values = {
-        "project_id": project_id,
-        "project_name": intake.project_name,
-        "participation_kind": intake.participation_kind,
-        "trekker_name": intake.trekker_name,
-        "trekker_email": intake.trekker_email,
-        "planned_level": advice.level,  # burgerparticipatie: a level of the participatieladder
-        "planned_role": advice.rung,  # overheidsparticipatie: the municipality's role (ROB trap)
-        "planned_methods": "; ".join(m.name for m in advice.methods),
-        "planned_hours": advice.totals.hours,
-        "planned_euros": advice.totals.euros,
-        "participation_start": intake.participation_start,
-        "participation_end": intake.participation_end,
-    }
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def _evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, out_dir: Path | None,
-                digest: str) -> ProcessResult:
-    evaluation = cast(Evaluation, check.record)
-    settings = runtime.settings
-    judged = verdict(evaluation)
-    registered = runtime.register.get(evaluation.project_id)
-    comparison = compare(evaluation, recorded=registered.recorded() if registered else Recorded(),
-                         hourly_rate=settings.hourly_rate)
-    blocks = runtime.wording.render("evaluatieverslag.html.j2", report_context(
-        evaluation, organisation=settings.organisation, comparison=comparison))
-    report = build_document(blocks, limits=settings.limits, title=f"Evaluatie participatie {evaluation.project_name}")
-    actions = [publish(report_path(path, out_dir), report, state=runtime.state, source=path, now=now)]
-    problems = list(p for p in check.problems if not p.is_error)
-    project = runtime.register.complete(evaluation, judged, now=now, hourly_rate=settings.hourly_rate)
-    if project is None:
-        problems.append(Problem("unknown-project", "waarschuwing",
-                                f"Projectnummer '{evaluation.project_id}' staat niet in het projectenregister; het "
-                                "verslag is gemaakt, maar het register is niet bijgewerkt."))
-    elif not evaluation.decision_taken:
-        actions += _update_paragraph_after_evaluation(project, runtime, now=now)
-    removed = remove_if_present(feedback_path(path, out_dir))
-    if removed is not None:
-        actions.append(removed)
-    if runtime.on_register_change is not None:
-        runtime.on_register_change()
-    return ProcessResult(path, _outcome(actions), check.kind, digest, tuple(actions), tuple(problems),
-                         message=f"oordeel: {judged.value}", project_id=evaluation.project_id)
-
-
-def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, now: dt.datetime) -> list[Action]:
-    """Re-render the paragraph with what came out, into the proposals beside the project's intake."""
-    intake_path = Path(project.intake_path)
-    try:
-        data = read_private_copy(intake_path, max_bytes=runtime.settings.limits.max_file_bytes)
-    except ToolboxError:
-        return [Action(intake_path, Did.SKIPPED, "de intake is niet meer te lezen; de paragraaf is niet bijgewerkt")]
-    check = check_with_settings(data, runtime.settings)
-    if not check.ok or check.kind != "intake":
-        return [Action(intake_path, Did.SKIPPED, "de intake is niet meer geldig; de paragraaf is niet bijgewerkt")]
-    intake = cast(Intake, check.record)  # a valid check of an intake carries its record
-    advice = runtime.advise(intake)
-    blocks = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
-        intake, advice, organisation=runtime.settings.organisation, rules=runtime.rules,
-        outcome=_evaluation_summary(project)))
-    run = write_paragraph(intake_path.parent, blocks, source=intake_path, proposal_kind=intake.proposal_kind.value,
-                          settings=runtime.settings, state=runtime.state, now=now, create=False,
-                          fields=header_fields(intake))
-    return list(run.actions)
-

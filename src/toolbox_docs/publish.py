@@ -9,7 +9,8 @@
 - a file that a person edited since we wrote it (its digest differs from the one we remembered), or
   that we never wrote, is first copied to ``Vorige versies/``;
 - a file that must be created only once (the evaluation workbook) is kept when it exists;
-- writing is atomic (``fsio.atomic_write``) and the digest of what we wrote is remembered.
+- writing is atomic (``fsio.Folder.write``, in a folder reached without links) and the digest of what
+  we wrote is remembered.
 """
 
 from __future__ import annotations
@@ -23,15 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from toolbox_docs.fsio import (
-    age_seconds,
-    atomic_write,
-    existing_output,
-    keep_backup,
-    owner_file,
-    read_existing,
-    sha256,
-)
+from toolbox_docs.fsio import Folder, sha256
+from toolbox_docs.names import printable
 from toolbox_docs.state import State
 
 # An owner file older than this was most likely left behind by a crash of Word or Excel: still waited for
@@ -49,6 +43,7 @@ class Did(StrEnum):
     KEPT = "bewaard"
     DEFERRED = "uitgesteld"
     REMOVED = "verwijderd"
+    MOVED = "verplaatst naar Vorige versies"
     SKIPPED = "overgeslagen"
 
 
@@ -60,22 +55,23 @@ class Action:
     backup: Path | None = None
 
     def line(self) -> str:
-        text = f"{self.did.value}: {self.path}"
+        text = f"{self.did.value}: {printable(self.path)}"
         if self.backup is not None:
-            text += f" (vorige versie bewaard in {self.backup})"
+            text += f" (vorige versie bewaard in {printable(self.backup)})"
         if self.note:
             text += f" — {self.note}"
         return text
 
 
-def content_digest(data: bytes, *, limit: int = COMPARE_BYTES) -> str:
-    """A digest of a zip's member names and contents (ignoring timestamps), else of the bytes. Members are
-    read as streams, at most ``limit`` bytes in all: a zip that inflates to more is digested by its bytes."""
+def content_digest(data: bytes, *, limit: int = COMPARE_BYTES, ignore: tuple[str, ...] = ()) -> str:
+    """A digest of a zip's member names and contents (ignoring timestamps, and the members named in
+    ``ignore``), else of the bytes. Members are read as streams, at most ``limit`` bytes in all: a zip that
+    inflates to more is digested by its bytes."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             digest = hashlib.sha256()
             room = limit
-            for name in sorted(archive.namelist()):
+            for name in sorted(n for n in archive.namelist() if n not in ignore):
                 digest.update(name.encode())
                 member = hashlib.sha256()
                 with archive.open(name) as stream:
@@ -91,60 +87,54 @@ def content_digest(data: bytes, *, limit: int = COMPARE_BYTES) -> str:
         return "raw:" + sha256(data)
 
 
-def _check_written(expected: bytes):  # type: ignore[no-untyped-def]
-    def check(temp: Path) -> None:
-        if temp.read_bytes() != expected:  # (an OSError here is turned into a WriteError by atomic_write)
-            raise OSError("het geschreven bestand wijkt af van wat geschreven moest worden")
-
-    return check
-
-
-def open_elsewhere(path: Path, *, now: float | None = None) -> Action | None:
-    owner = owner_file(path)
+def open_elsewhere(folder: Folder, name: str, *, now: float | None = None) -> Action | None:
+    owner = folder.owner_file(name)
     if owner is None:
         return None
-    note = f"het bestand is geopend (eigenaarsbestand {owner.name}); het wordt bijgewerkt zodra het gesloten is"
-    age = age_seconds(owner, now=time.time() if now is None else now)
+    note = f"het bestand is geopend (eigenaarsbestand {owner}); het wordt bijgewerkt zodra het gesloten is"
+    age = folder.age_seconds(owner, now=time.time() if now is None else now)
     if age is not None and age > STALE_OWNER_SECONDS:
         days = max(1, int(age // 86400))
         note += (f". Het eigenaarsbestand is {days} {'dag' if days == 1 else 'dagen'} oud: waarschijnlijk is Word of "
                  "Excel vastgelopen. Open en sluit het document in Word (of verwijder het ~$-bestand als niemand "
                  "het open heeft); dan volgt de bijwerking vanzelf")
-    return Action(path, Did.DEFERRED, note)
+    return Action(folder.at(name), Did.DEFERRED, note)
 
 
-def publish(path: Path, data: bytes, *, state: State, source: Path, now: dt.datetime, once: bool = False,
-            always_backup: bool = False) -> Action:
-    """Write ``data`` to ``path`` under the rules above; returns what was done, raises ``fsio.WriteError``."""
-    deferred = open_elsewhere(path)
+def publish(folder: Folder, name: str, data: bytes, *, state: State, source: Path, now: dt.datetime,
+            once: bool = False, always_backup: bool = False) -> Action:
+    """Write ``data`` as ``name`` in ``folder`` under the rules above; returns what was done, raises
+    ``fsio.WriteError``."""
+    path = folder.at(name)
+    deferred = open_elsewhere(folder, name)
     if deferred is not None:
         return deferred
     new_digest = content_digest(data)
     backup = None
-    existing = existing_output(path)
+    existing = folder.existing(name)
     if existing is not None:
         if once:
             return Action(path, Did.KEPT, "bestaat al en wordt nooit overschreven")
-        current_digest = content_digest(read_existing(path, max_bytes=COMPARE_BYTES)) \
+        current_digest = content_digest(folder.read_existing(name, max_bytes=COMPARE_BYTES)) \
             if existing.st_size <= COMPARE_BYTES else None
         if current_digest == new_digest:
             state.remember_output(path, digest=new_digest, source=source, at=now.isoformat(timespec="seconds"))
             return Action(path, Did.UNCHANGED)
         if always_backup or current_digest is None or state.written_digest(path) != current_digest:
-            backup = keep_backup(path, now=now)
+            backup = folder.backup(name, now=now)
         did = Did.UPDATED
     else:
         did = Did.CREATED
-    atomic_write(path, data, check=_check_written(data))
+    folder.write(name, data)
     state.remember_output(path, digest=new_digest, source=source, at=now.isoformat(timespec="seconds"))
     return Action(path, did, backup=backup)
 
 
-def remove_if_present(path: Path) -> Action | None:
+def remove_if_present(folder: Folder, name: str) -> Action | None:
     try:
-        path.unlink()
+        folder.remove(name)
     except FileNotFoundError:
         return None
     except OSError as error:
-        return Action(path, Did.SKIPPED, f"kon het oude bestand niet verwijderen ({error.strerror})")
-    return Action(path, Did.REMOVED)
+        return Action(folder.at(name), Did.SKIPPED, f"kon het oude bestand niet verwijderen ({error.strerror})")
+    return Action(folder.at(name), Did.REMOVED)

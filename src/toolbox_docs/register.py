@@ -1,9 +1,13 @@
 """The projectenregister: every project, running (lopend) or finished (afgerond), in the state database.
 
-A project is created when its intake is first processed and keyed on the intake's path; its id goes
-into the pre-filled evaluation workbook, which links the evaluation back. The columns follow the seed
-(project, contactpersoon, e-mail, telefoon, gebied, beleidsveld, trefwoorden) plus kind, level, methods,
-the intake's budget, planned and actual figures, status, dates, verdict and lessons.
+A project is created when its intake is first processed. Its id goes into the pre-filled evaluation
+workbook, which links the evaluation back, and (``identity``) into the custom document properties of
+every document the toolbox writes beside the intake. The register finds a project by the intake's path;
+an intake at a path it does not know is *placed* (``Register.place``) by that identity on the share and by
+the intake's content: the project of a renamed or moved folder keeps its id, a copy becomes a new project
+that names its original, and after the state is lost a project gets its old id back. The columns follow
+the seed (project, contactpersoon, e-mail, telefoon, gebied, beleidsveld, trefwoorden) plus kind, level,
+methods, the intake's budget, planned and actual figures, status, dates, verdict and lessons.
 
 Planned and actual costs are on one basis: ``planned_euros`` and ``actual_euros`` are internal hours ×
 the plan's hourly rate plus external costs; ``planned_external_euros`` and ``actual_external_euros`` are
@@ -15,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import secrets
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +33,7 @@ from toolbox_docs.errors import StateError
 from toolbox_docs.evaluation import Recorded, Verdict, compare
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.vocab import step_name
+from toolbox_docs.names import printable
 from toolbox_docs.state import State, path_key
 
 RUNNING = "lopend"
@@ -74,6 +81,9 @@ class Project:
     evaluated_on: str = ""
     updated_at: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    intake_sha256: str = ""  # the content of the intake last processed
+    copy_of: str = ""  # the id of the project this one's intake was copied from
+    evaluation_workbook: str = ""  # where the toolbox put (or found) the project's evaluation workbook
 
     @property
     def end_date(self) -> dt.date | None:
@@ -115,24 +125,52 @@ def excerpt(text: str, words: list[str], *, width: int = 160) -> str:
     return ("…" if start else "") + piece.strip() + ("…" if start + width < len(flat) else "")
 
 
+_COLUMNS = ("project_id", "intake_path", "root", "status", "updated_at", "intake_sha256")
+_SELECT = "SELECT project_id, intake_path, root, status, data, updated_at, intake_sha256 FROM projects"
+
+
 def _data(project: Project) -> str:
     payload = asdict(project)
-    for key in ("project_id", "intake_path", "root", "status", "updated_at"):
+    for key in _COLUMNS:
         payload.pop(key)
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return json.dumps(payload, ensure_ascii=True, sort_keys=True)
 
 
 def _project(row: tuple[Any, ...]) -> Project:
-    project_id, intake_path, root, status, data, updated_at = row
+    project_id, intake_path, root, status, data, updated_at, intake_sha256 = row
     payload = json.loads(data)
     payload["methods"] = tuple(payload.get("methods", ()))
-    known = {f for f in Project.__dataclass_fields__}
+    known = {f for f in Project.__dataclass_fields__} - set(_COLUMNS)
     if "actual_external_euros" not in payload and payload.get("actual_euros"):
         # Recorded before planned and actual were put on one basis: the amount was the external costs.
         payload["actual_external_euros"], payload["actual_euros"] = payload["actual_euros"], ""
     values = {k: v for k, v in payload.items() if k in known}
     return Project(project_id=project_id, intake_path=intake_path, root=root, status=status,
-                   updated_at=updated_at, **values)
+                   updated_at=updated_at, intake_sha256=intake_sha256, **values)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Which project an intake at a path the register does not know belongs to (``Register.place``):
+    ``moved`` (a renamed or moved folder: the project keeps its id), ``adopted`` (the id found on the share
+    beside it, unknown to the register: the state was lost), ``copy_of`` (a new project, copied from this
+    one), or none of these: a new project."""
+
+    moved: Project | None = None
+    adopted: str = ""
+    copy_of: Project | None = None
+
+    def note(self) -> str:
+        """A Dutch line for the log and the result, or ''."""
+        if self.moved is not None:
+            return (f"project {self.moved.project_id} ({self.moved.name}) is verplaatst of hernoemd; het houdt "
+                    f"zijn nummer (was: {printable(self.moved.intake_path)})")
+        if self.copy_of is not None:
+            return (f"dit is een kopie van project {self.copy_of.project_id} ({self.copy_of.name}, "
+                    f"{printable(self.copy_of.intake_path)}); het is als nieuw project geregistreerd")
+        if self.adopted:
+            return f"projectnummer {self.adopted} is teruggevonden in de documenten naast de intake"
+        return ""
 
 
 def _decimal_text(value: Decimal | None) -> str:
@@ -150,9 +188,8 @@ class Register:
     def __init__(self, state: State) -> None:
         self.state = state
 
-    def _select(self, where: str = "", parameters: tuple[Any, ...] = ()) -> list[Project]:
-        rows = self.state.query("SELECT project_id, intake_path, root, status, data, updated_at "
-                                f"FROM projects {where} ORDER BY updated_at, project_id", parameters)
+    def _select(self, where: str = "", parameters: tuple[Any, ...] = (), *, limit: int = -1) -> list[Project]:
+        rows = self.state.query(f"{_SELECT} {where} ORDER BY updated_at, project_id LIMIT ?", (*parameters, limit))
         return [_project(row) for row in rows]
 
     def all(self) -> list[Project]:
@@ -166,35 +203,73 @@ class Register:
         found = self._select("WHERE intake_path = ?", (path_key(intake_path),))
         return found[0] if found else None
 
+    def originals(self, sha: str) -> list[Project]:
+        """The first few projects whose intake has this content and that are no copy themselves (a share
+        with a thousand copies of one intake costs a handful of rows here, not a thousand)."""
+        if not sha:
+            return []
+        return self._select("WHERE intake_sha256 = ? AND coalesce(json_extract(data, '$.copy_of'), '') = ''",
+                            (sha,), limit=_ORIGINALS) \
+            or self._select("WHERE intake_sha256 = ?", (sha,), limit=_ORIGINALS)
+
     def _save(self, project: Project) -> None:
         self.state.execute(
-            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at, intake_sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(project_id) DO UPDATE SET intake_path=excluded.intake_path, root=excluded.root, "
-            "status=excluded.status, data=excluded.data, updated_at=excluded.updated_at",
+            "status=excluded.status, data=excluded.data, updated_at=excluded.updated_at, "
+            "intake_sha256=excluded.intake_sha256",
             (project.project_id, project.intake_path, project.root, project.status, _data(project),
-             project.updated_at))
+             project.updated_at, project.intake_sha256))
 
-    def _create(self, project: Project, now: dt.datetime) -> Project:
-        """Insert a new project under a fresh id. Ids are short (people see them in the evaluation
-        workbook), so two projects can draw the same one: an id already taken is never overwritten, a
-        new one is drawn instead."""
+    def _insert(self, project: Project) -> bool:
+        return self.state.execute(
+            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at, intake_sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(project_id) DO NOTHING",
+            (project.project_id, project.intake_path, project.root, project.status, _data(project),
+             project.updated_at, project.intake_sha256)) == 1
+
+    def _create(self, project: Project, now: dt.datetime, *, wanted: str = "") -> Project:
+        """Insert a new project under ``wanted`` (an id found on the share) if that is free, else a fresh
+        id. Ids are short (people see them in the evaluation workbook), so two projects can draw the same
+        one: an id already taken is never overwritten, a new one is drawn instead."""
+        if wanted and _ID.fullmatch(wanted) and self._insert(replace(project, project_id=wanted)):
+            return replace(project, project_id=wanted)
         for _ in range(_ID_ATTEMPTS):
             candidate = replace(project, project_id=f"P-{now:%Y}-{secrets.token_hex(3)}")
-            inserted = self.state.execute(
-                "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(project_id) DO NOTHING",
-                (candidate.project_id, candidate.intake_path, candidate.root, candidate.status, _data(candidate),
-                 candidate.updated_at))
-            if inserted == 1:
+            if self._insert(candidate):
                 return candidate
         raise StateError("er is geen vrij projectnummer gevonden; neem contact op met de beheerder.",
                          path=self.state.location)
 
+    def place(self, intake_path: Path, *, stamped: Sequence[str], sha: str,
+              present: Callable[[Project], bool]) -> Placement:
+        """Which project an intake at a path the register does not know belongs to.
+
+        ``stamped``: the project ids the documents beside it carry (most telling first); ``sha``: the
+        intake's content; ``present(project)``: whether that project's intake is still where the register
+        has it. A project whose intake is gone from its place has moved here; one whose intake is still
+        there was copied (a new project); an id the register does not know was lost with the state."""
+        for project_id in stamped:
+            known = self.get(project_id)
+            if known is None:
+                return Placement(adopted=project_id)
+            if known.intake_path == path_key(intake_path):
+                return Placement()
+            return Placement(copy_of=known) if present(known) else Placement(moved=known)
+        originals = [p for p in self.originals(sha) if p.intake_path != path_key(intake_path)]
+        for original in originals:
+            if not present(original):
+                return Placement(moved=original)
+        return Placement(copy_of=originals[0]) if originals else Placement()
+
     def upsert_intake(self, intake_path: Path, intake: Intake, advice: Advice, *, root: Path | None,
-                      now: dt.datetime) -> Project:
-        """Create or update the project of an intake; a finished project keeps its evaluation."""
+                      now: dt.datetime, placement: Placement | None = None, sha: str = "") -> Project:
+        """Create or update the project of an intake; a finished project keeps its evaluation. An intake at
+        a new path is ``placed`` first (by the caller, who can look at the share)."""
         existing = self.by_intake(intake_path)
+        if existing is None and placement is not None and placement.moved is not None:
+            existing = placement.moved
         base = Project(
             project_id=existing.project_id if existing else "",
             intake_path=path_key(intake_path),
@@ -222,13 +297,26 @@ class Register:
             planned_participants=sum(m.participants for m in advice.methods),
             hourly_rate=str(advice.hourly_rate),
             updated_at=now.isoformat(timespec="seconds"),
+            intake_sha256=sha or (existing.intake_sha256 if existing else ""),
+            copy_of=existing.copy_of if existing else "",
+            evaluation_workbook=existing.evaluation_workbook if existing else "",
         )
         if existing is None:
-            return self._create(base, now)
+            if placement is not None and placement.copy_of is not None:
+                base = replace(base, copy_of=placement.copy_of.project_id)
+            return self._create(base, now, wanted=placement.adopted if placement is not None else "")
         if existing.status == FINISHED:
             base = replace(base, **{k: getattr(existing, k) for k in _EVALUATION_FIELDS})
         self._save(base)
         return base
+
+    def note_evaluation_workbook(self, project: Project, path: Path) -> Project:
+        """Remember where the project's evaluation workbook is (for the reminders' mail)."""
+        if project.evaluation_workbook == str(path):
+            return project
+        updated = replace(project, evaluation_workbook=str(path))
+        self._save(updated)
+        return updated
 
     def complete(self, evaluation: Evaluation, judged: Verdict, *, now: dt.datetime,
                  hourly_rate: Decimal | None = None) -> Project | None:
@@ -273,6 +361,8 @@ class Register:
 
 
 _ID_ATTEMPTS = 50  # a fresh id is taken after a few draws, even with millions of projects
+_ORIGINALS = 5  # projects with the same intake content looked at when an intake turns up at a new path
+_ID = re.compile(r"P-\d{4}-[0-9a-f]{6}")  # an id found on the share is taken only in this form
 _EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_external_euros", "actual_hours",
                       "participants", "verdict", "support", "lessons", "went_well", "could_be_better",
                       "evaluation_keywords", "evaluated_on", "extra")

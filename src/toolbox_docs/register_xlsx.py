@@ -10,6 +10,7 @@ Characters a workbook cannot hold are removed, and a text longer than a cell hol
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import logging
@@ -23,11 +24,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from toolbox_docs.errors import ToolboxError
 from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
-from toolbox_docs.fsio import WriteError, atomic_write
+from toolbox_docs.fsio import WriteError, atomic_write, read_private_copy
 from toolbox_docs.outputs import REGISTER_NAME
+from toolbox_docs.publish import COMPARE_BYTES, content_digest
 from toolbox_docs.register import FINISHED, RUNNING, Project
 from toolbox_docs.state import path_key
 
@@ -198,8 +201,19 @@ def register_workbook(projects: Sequence[Project]) -> bytes:
     return buffer.getvalue()
 
 
-def write_register(path: Path, projects: Sequence[Project]) -> None:
-    atomic_write(path, register_workbook(projects))
+def write_register(path: Path, projects: Sequence[Project]) -> bool:
+    """Write the register unless the file there already says exactly this (openpyxl's time stamp in
+    docProps/core.xml aside): an unchanged register is not rewritten, at a start or ever."""
+    data = register_workbook(projects)
+    with contextlib.suppress(ToolboxError):
+        current = read_private_copy(path, max_bytes=COMPARE_BYTES, follow_symlinks=False)
+        if content_digest(current, ignore=_STAMPED) == content_digest(data, ignore=_STAMPED):
+            return False
+    atomic_write(path, data)
+    return True
+
+
+_STAMPED = ("docProps/core.xml",)
 
 
 def belongs_to(project: Project, root: Path) -> bool:

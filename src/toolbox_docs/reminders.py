@@ -36,7 +36,7 @@ from toolbox_docs import formatting
 from toolbox_docs.documents.planning import reminder_dates
 from toolbox_docs.errors import MailError, SettingsError
 from toolbox_docs.mail import Mail, Mailer
-from toolbox_docs.outputs import evaluation_workbook_path
+from toolbox_docs.outputs import evaluation_workbook_name, output_stem
 from toolbox_docs.register import RUNNING, Project, Register
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
@@ -78,28 +78,42 @@ def is_due(due: dt.date, *, end: dt.date, today: dt.date) -> bool:
 
 
 def evaluation_workbook_of(project: Project, output_dir: Path | None) -> Path | None:
-    """Where the pipeline put the project's pre-filled evaluation workbook (as ``process_file`` does)."""
+    """Where the pipeline put the project's pre-filled evaluation workbook: as the register remembers it,
+    else where ``process_file`` would put it now."""
+    if project.evaluation_workbook:
+        return Path(project.evaluation_workbook)
     if not project.intake_path:
         return None
     intake = Path(project.intake_path)
-    if output_dir is None:
-        return evaluation_workbook_path(intake)
-    folder = output_dir
-    if project.root:
-        try:
-            folder = output_dir / Path(path_key(intake.parent)).relative_to(path_key(Path(project.root)))
-        except ValueError:
-            folder = output_dir
-    return evaluation_workbook_path(intake, folder)
+    folder = intake.parent
+    if output_dir is not None:
+        folder = output_dir
+        if project.root:
+            try:
+                folder = output_dir / Path(path_key(intake.parent)).relative_to(path_key(Path(project.root)))
+            except ValueError:
+                folder = output_dir
+    return folder / evaluation_workbook_name(output_stem(intake, project.name, kind="intake"))
+
+
+def _unchanged_copy(project: Project, by_id: Mapping[str, Project]) -> bool:
+    """A copy of a running project's intake that nobody changed (the same content): its reminders would
+    be the original's again, so only the original's are sent."""
+    original = by_id.get(project.copy_of) if project.copy_of else None
+    return original is not None and original.status == RUNNING and bool(project.intake_sha256) \
+        and project.intake_sha256 == original.intake_sha256
 
 
 def due_reminders(projects: Iterable[Project], *, today: dt.date, sent: Collection[tuple[str, str]],
                   output_dir: Path | None = None) -> list[Reminder]:
-    """The reminders due on ``today`` that are not in ``sent`` ((project id, kind) pairs). Pure."""
+    """The reminders due on ``today`` that are not in ``sent`` ((project id, kind) pairs). Pure. An unchanged
+    copy of a running project's intake (50 copies of one intake in 50 folders) gets none of its own."""
     found: list[Reminder] = []
+    projects = list(projects)
+    by_id = {p.project_id: p for p in projects}
     for project in projects:
         end = project.end_date
-        if project.status != RUNNING or end is None:
+        if project.status != RUNNING or end is None or _unchanged_copy(project, by_id):
             continue
         start = dt.date.fromisoformat(project.start) if project.start else None
         for kind, day in reminder_dates(start, end):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from toolbox_docs.blank_workbooks import blank_workbooks
 from toolbox_docs.errors import ToolboxError
-from toolbox_docs.fsio import BACKUP_FOLDER, atomic_write, keep_backup, read_existing
+from toolbox_docs.fsio import BACKUP_FOLDER, Folder, atomic_write
 from toolbox_docs.publish import content_digest
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import PROPOSAL_TEMPLATES, SETTINGS_FILE, TEMPLATES_FOLDER, Settings, load_settings
@@ -33,10 +33,11 @@ def place(target: Path, data: bytes, *, renew: bool, now: dt.datetime) -> str:
         return f"Geschreven: {target}"
     if not renew:
         return f"Bestaat al, niet aangeraakt: {target}"
-    if content_digest(read_existing(target, max_bytes=_COMPARE_BYTES)) == content_digest(data):
-        return f"Ongewijzigd: {target}"
-    backup = keep_backup(target, now=now)
-    atomic_write(target, data)
+    with Folder.open(target.parent) as folder:
+        if content_digest(folder.read_existing(target.name, max_bytes=_COMPARE_BYTES)) == content_digest(data):
+            return f"Ongewijzigd: {target}"
+        backup = folder.backup(target.name, now=now)
+        folder.write(target.name, data)
     return f"Vernieuwd: {target} (de vorige versie staat in {backup})"
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolbox_docs.errors import StateError
+from toolbox_docs.errors import StateError, StateUnavailable
+from toolbox_docs.names import storable
 
 # Each migration moves the schema one version up; never edit one that has shipped, add a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -67,12 +68,44 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE reminders ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
     ALTER TABLE reminders ADD COLUMN claimed_at TEXT;
     """,
+    # 4: the content of a project's intake (a copy elsewhere is recognised by it), and outputs by source
+    """
+    ALTER TABLE projects ADD COLUMN intake_sha256 TEXT NOT NULL DEFAULT '';
+    CREATE INDEX projects_by_intake_sha256 ON projects(intake_sha256);
+    CREATE INDEX outputs_by_source ON outputs(source);
+    """,
 )
 
 
 def path_key(path: Path) -> str:
-    """The ledger key of a file: absolute, normalised (case-folded where the file system is)."""
-    return os.path.normcase(os.path.abspath(path))
+    """The ledger key of a file: absolute, normalised (case-folded where the file system is); a name that
+    is not valid UTF-8 is kept with its odd bytes escaped (``names.storable``), so any name can be a key."""
+    return storable(os.path.normcase(os.path.abspath(path)))
+
+
+# SQLite's result codes that mean "not now" rather than "broken": another connection holds the lock, or
+# the disk (or the database's size limit) is full, or an I/O error from the disk (a full disk shows as one).
+_BUSY, _LOCKED, _IOERR, _FULL = 5, 6, 10, 13
+_TRANSIENT = {_BUSY, _LOCKED, _IOERR, _FULL}
+DEFAULT_BUSY_SECONDS = 30.0
+
+
+def _failure(error: sqlite3.Error, location: Path) -> StateError:
+    """A ``StateUnavailable`` for a busy or full database, else a ``StateError``; both Dutch."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(error)
+    if primary in _TRANSIENT or "locked" in text or "disk is full" in text or "disk I/O" in text:
+        why = "vol" if primary == _FULL or "full" in text else \
+            "bezet door een ander proces" if primary in (_BUSY, _LOCKED) or "locked" in text else \
+            "tijdelijk niet te gebruiken (schijffout)"
+        return StateUnavailable(f"de statusdatabase is {why} ({storable(text)}); het werk wacht en wordt "
+                                "opnieuw geprobeerd.", path=location)
+    return StateError(f"de statusdatabase gaf een fout ({storable(text)}).", path=location)
+
+
+def _bindable(parameters: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(storable(p) if isinstance(p, str) else p for p in parameters)
 
 
 @dataclass(frozen=True)
@@ -89,18 +122,27 @@ class LedgerEntry:
 class State:
     """A connection to the state database; safe to share between the threads of one process."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, *, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> None:
+        """Open (and migrate) the database. ``busy_seconds``: how long one statement waits for another
+        process's write lock before it gives up with ``StateUnavailable``."""
         self.location = location
         self._lock = threading.RLock()
         try:
             location.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(location), timeout=30, check_same_thread=False,
+            self._db = sqlite3.connect(str(location), timeout=busy_seconds, check_same_thread=False,
                                        isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
             self._migrate()
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.Error as error:
+            failure = _failure(error, location)
+            if isinstance(failure, StateUnavailable):
+                raise failure from None
+            raise StateError(f"de statusdatabase kan niet worden geopend of bijgewerkt ({storable(str(error))}). "
+                             "Controleer de instelling [dienst] statusbestand en de rechten op die map.",
+                             path=location) from None
+        except OSError as error:
             raise StateError(f"de statusdatabase kan niet worden geopend of bijgewerkt ({error}). Controleer "
                              "de instelling [dienst] statusbestand en de rechten op die map.",
                              path=location) from None
@@ -128,25 +170,26 @@ class State:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
-                return list(self._db.execute(sql, parameters).fetchall())
+                return list(self._db.execute(sql, _bindable(parameters)).fetchall())
             except sqlite3.Error as error:
-                raise StateError(f"de statusdatabase gaf een fout ({error}).", path=self.location) from None
+                raise _failure(error, self.location) from None
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows it changed."""
         with self._lock:
             try:
                 with self.transaction() as db:
-                    return db.execute(sql, parameters).rowcount
+                    return db.execute(sql, _bindable(parameters)).rowcount
             except sqlite3.Error as error:
-                raise StateError(f"de statusdatabase gaf een fout ({error}).", path=self.location) from None
+                raise _failure(error, self.location) from None
 
     def close(self) -> None:
         with self._lock:
@@ -193,3 +236,21 @@ class State:
 
     def is_our_output(self, path: Path) -> bool:
         return bool(self.query("SELECT 1 FROM outputs WHERE path = ?", (path_key(path),)))
+
+    def outputs_of(self, source: Path) -> list[str]:
+        """The keys of the outputs written for ``source`` (in any run, under any name)."""
+        return [str(row[0]) for row in self.query("SELECT path FROM outputs WHERE source = ? ORDER BY path",
+                                                  (path_key(source),))]
+
+    def move_outputs(self, old_folder: Path, new_folder: Path) -> None:
+        """A project folder was renamed or moved: what we wrote in it keeps its digests under the new name
+        (else every output there would look edited by a person, and be backed up once more)."""
+        old, new = path_key(old_folder) + os.sep, path_key(new_folder) + os.sep
+        with self._lock:
+            try:
+                with self.transaction() as db:
+                    for column in ("path", "source"):
+                        db.execute(f"UPDATE OR IGNORE outputs SET {column} = ? || substr({column}, ?) "
+                                   f"WHERE substr({column}, 1, ?) = ?", (new, len(old) + 1, len(old), old))
+            except sqlite3.Error as error:
+                raise _failure(error, self.location) from None

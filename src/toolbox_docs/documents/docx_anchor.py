@@ -326,13 +326,53 @@ def _promote(sdt: Element, host: Element, level: int) -> Site:
 
 
 def _bookmark_site(start: Element, body: Element, styles: StyleIndex) -> Site:
+    """The blocks the bookmark covers are replaced; a block it covers only in part (a bookmark of no length
+    at the end of a sentence, or one around a few words) is kept whole, and the new content goes beside it:
+    a bookmark of any shape never removes a person's text outside it."""
     end = _bookmark_end(start, body)
     container, first, last = _bookmark_range(start, end)
     children = list(container)
     lo, hi = children.index(first), children.index(last)
+    before = _content_beside(first, start, after=False)
+    after = _content_beside(last, end if end is not None else start, after=True)
     removed = [c for c in children[lo:hi + 1] if c is not start and c is not end]
+    index = lo
+    if first is last and (before or after):
+        removed = []
+        index = lo + 1 if before else lo  # after the text that precedes the mark, else before the text after it
+    else:
+        if before:
+            removed = [c for c in removed if c is not first]
+            index = lo + 1
+        if after:
+            removed = [c for c in removed if c is not last]
     level = _level_before(start, body, styles)
-    return Site(container, lo, removed, base_level=level, bookmark=(start, end))
+    return Site(container, index, removed, base_level=level, bookmark=(start, end))
+
+
+_CONTENT = {w("drawing"), w("pict"), w("object"), w("fldChar"), w("fldSimple"), w("tab"), w("sym"), w("br"),
+            w("footnoteReference"), w("endnoteReference"), w("tbl")}
+
+
+def _content_beside(block: Element, mark: Element, *, after: bool) -> bool:
+    """Whether ``block`` holds a person's content before (or ``after``) ``mark`` in document order."""
+    if block is mark:
+        return False
+    seen = False
+    ancestors = {id(a) for a in mark.iterancestors()}
+    for element in block.iter():
+        if element is mark:
+            seen = True
+            if not after:
+                return False
+            continue
+        if after != seen or id(element) in ancestors:
+            continue
+        if element.tag == w("t") and (element.text or "").strip():
+            return True
+        if element.tag in _CONTENT:
+            return True
+    return False
 
 
 def _bookmark_end(start: Element, body: Element) -> Element | None:

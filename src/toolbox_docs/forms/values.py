@@ -30,7 +30,9 @@ MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
-_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
+# RFC 5322/6531 in practice: a local part may hold an apostrophe (o'brien@…) and letters outside ASCII
+# (josé@…); a domain may not hold quotes. Spaces, commas and brackets would make several addresses.
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:\[\]]+@[^@\s<>\"'(),;:\[\]]+\.[^@\s<>\"'(),;:\[\].]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-./]{6,25}$")
 _CURRENCY = re.compile(r"^(€|eur\b|euro\b)\s*|\s*(€|\beur|\beuro)$", re.IGNORECASE)
 _TRUE = {"ja", "j", "yes", "y", "waar", "true", "x", "1", "✓", "✔"}

@@ -20,7 +20,7 @@ from toolbox_docs.errors import WorkbookError
 from toolbox_docs.forms.layout import column_letter
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.raw import CellError, Location, NoCachedValue, RawCell, RawForm, RawRow, RawValue
-from toolbox_docs.forms.schema import MARKER_SHEET, FormSchema, schema_for
+from toolbox_docs.forms.schema import KINDS, MARKER_PRODUCT, MARKER_SHEET, FormSchema, schema_for
 from toolbox_docs.ooxml import XLSX, Package, XmlElement, open_package, release
 from toolbox_docs.settings import Limits
 
@@ -457,3 +457,20 @@ def read_form(data: bytes, *, limits: Limits) -> RawForm:
                        missing_columns=missing_columns)
     finally:
         package.close()
+
+
+def workbook_kind(data: bytes, *, limits: Limits) -> str | None:
+    """The kind its marker sheet gives a workbook ('intake', 'evaluatie'), whatever its version and content;
+    None for a workbook that is not one of ours or cannot be read. Reads only the marker sheet."""
+    try:
+        package = open_package(data, limits=limits, error_type=WorkbookError, expect={XLSX}, scan_xml=False)
+    except WorkbookError:
+        return None
+    try:
+        marker = _read_marker(_open_book(package))
+    except Exception:  # a sibling file of any shape must never stop the run it is looked at for
+        return None
+    finally:
+        package.close()
+    kind = marker.get("soort")
+    return kind if marker.get("product") == MARKER_PRODUCT and kind in KINDS else None

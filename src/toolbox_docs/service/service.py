@@ -25,34 +25,58 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.fsio import read_private_copy, sha256
+from toolbox_docs.fsio import Folder, read_private_copy, sha256
+from toolbox_docs.names import printable
 from toolbox_docs.outputs import feedback_path
 from toolbox_docs.pipeline import Outcome
 from toolbox_docs.publish import publish
 from toolbox_docs.service.candidates import is_candidate, scan
+from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
 from toolbox_docs.service.observer import Watch
 from toolbox_docs.service.readiness import Readiness
 from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
-from toolbox_docs.service.worker import CRASH, LIMIT, Worker, WorkResult
+from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
-from toolbox_docs.state import State, path_key
+from toolbox_docs.state import LedgerEntry, State, path_key
 
 log = logging.getLogger("toolbox_docs.service")
+
+
+class _PrintableArguments(logging.Filter):
+    """Every text or path put into a log line is shown with ``names.printable``: a file name with a line
+    break cannot forge a log line, and one that is not valid UTF-8 cannot break the (UTF-8) log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(printable(a) if isinstance(a, str | PurePath)
+                                else printable(str(a)) if isinstance(a, BaseException) else a for a in record.args)
+        return True
+
+
+for _name in ("toolbox_docs.service", "toolbox_docs.register"):
+    logging.getLogger(_name).addFilter(_PrintableArguments())
 
 HEALTH_SECONDS = 5.0
 CRASH_ATTEMPTS = 3
 MAX_RETRY_SECONDS = 600.0
+MAX_STATE_WAIT_SECONDS = 60.0
 
 
 def file_id(path: Path) -> str:
     return hashlib.sha1(path_key(path).encode()).hexdigest()[:8]
+
+
+def _outputs_gone(entry: LedgerEntry) -> bool:
+    """Whether a document the last run left beside the input was deleted since: then the file is done
+    again, so that what a person deleted by mistake comes back without a change of the workbook."""
+    return any(not os.path.lexists(output) for output in entry.outputs)
 
 
 def check_setup(roots: tuple[Path, ...], settings: Settings) -> None:
@@ -122,6 +146,9 @@ class Service:
         self.reminders_at = dt.datetime.min  # when _daily next looks at the evaluation reminders
         self.busy: dict[str, Any] = {}  # the file in the worker's hands, for the heartbeat
         self._last_beat = 0.0
+        self._state_pause_until = 0.0  # while the state database is busy or full: no new work before this
+        self._state_quiet_until = 0.0  # one log line a minute about it, not one per loop
+        self.lost_lease = False  # another service took a root over: this one stopped
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -132,11 +159,23 @@ class Service:
 
     def run(self) -> int:
         check_setup(self.roots, self.settings)
-        self.state = State(self.settings.state_db)
-        self.worker = Worker(self.settings, self.roots)
+        self.lease = Lease(self.roots, self.settings.state_db)
+        for line in self.lease.acquire():  # LeaseRefused: another service has this root or this state
+            log.warning(line)
         previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self.worker.start()
+            self.state = self._open_state()
+        except BaseException:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.lease.release()
+            raise
+        self.worker = Worker(self.settings, self.roots)
+        try:
+            try:
+                self.worker.start()
+            except StateUnavailable as error:
+                log.warning("%s Het verwerkingsproces start met het eerste bestand.", error)
             if not self.once:
                 self.watch.start()
             log.info("Dienst gestart: %s (%s).", ", ".join(map(str, self.roots)),
@@ -148,25 +187,60 @@ class Service:
             self.worker.close()
             self._beat(final=True)
             self.state.close()
+            self.lease.release()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         log.info("Dienst gestopt. Bestanden in deze run: %s.", counts_text(self.stats.counts))
+        if self.lost_lease:
+            return 2
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
         return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
+
+    def _open_state(self) -> State:
+        """The state database; while it is busy or full the service waits (and says so), it does not stop.
+        A database that cannot be opened at all (no rights, a newer version) stops the start with a message."""
+        while True:
+            try:
+                return State(self.settings.state_db, busy_seconds=BUSY_SECONDS)
+            except StateUnavailable as error:
+                log.warning("%s De dienst wacht %g s en probeert het dan opnieuw.", error, self._state_delay())
+                if self.stopping.wait(self._state_delay()):
+                    raise ToolboxError("gestopt voordat de statusdatabase beschikbaar was.") from None
+
+    def _state_delay(self) -> float:
+        return float(min(max(self.settings.retry_interval, 1.0), MAX_STATE_WAIT_SECONDS))
+
+    def _state_trouble(self, error: StateError) -> None:
+        """The service's own use of the state failed (busy, full): say so for the admin, pause the work."""
+        now = time.monotonic()
+        if now >= self._state_quiet_until:
+            log.warning("Statusdatabase niet te gebruiken: %s De verwerking wacht %g s.", error, self._state_delay())
+            self._state_quiet_until = now + 60.0
+        self._state_pause_until = now + self._state_delay()
 
     def _loop(self) -> None:
         last_scan = last_health = time.monotonic()
         while not self.stopping.is_set():
             self._drain_hints()
             moment = time.monotonic()
-            if not self.once and moment - last_scan >= self.settings.rescan_interval:
-                self._scan_all()
-                last_scan = moment
-            if not self.once and moment - last_health >= HEALTH_SECONDS:
-                self._check_health()
-                last_health = moment
-            self._beat_soon()
-            self._work()
+            lost = self.lease.renew()
+            if lost:
+                log.error("%s", lost)
+                self.lost_lease = True
+                self.stopping.set()
+                break
+            try:
+                if not self.once and moment - last_scan >= self.settings.rescan_interval:
+                    self._scan_all()
+                    last_scan = moment
+                if not self.once and moment - last_health >= HEALTH_SECONDS:
+                    self._check_health()
+                    last_health = moment
+                self._beat_soon()
+                if moment >= self._state_pause_until:
+                    self._work()
+            except StateError as error:
+                self._state_trouble(error)
             self._daily()
             if self.once and not self.pending:
                 break
@@ -241,7 +315,8 @@ class Service:
             return False
         if cached is not None and cached[:2] == (info.st_size, info.st_mtime_ns):
             entry = self.state.ledger_entry(path)
-            return entry is None or entry.sha256 != cached[2] or not Outcome(entry.outcome).final
+            return entry is None or entry.sha256 != cached[2] or not Outcome(entry.outcome).final \
+                or _outputs_gone(entry)
         return True
 
     def _drain_hints(self) -> None:
@@ -322,22 +397,27 @@ class Service:
     def _handle(self, path: Path) -> None:
         digest = self._digest(path)
         entry = self.state.ledger_entry(path)
-        if digest is not None and entry is not None and entry.sha256 == digest and Outcome(entry.outcome).final:
+        if digest is not None and entry is not None and entry.sha256 == digest and Outcome(entry.outcome).final \
+                and not _outputs_gone(entry):
             return
         ident = file_id(path)
         started = time.monotonic()
-        self.busy = {"path": str(path), "since": time.time(), "id": ident}
+        self.busy = {"path": printable(path), "since": time.time(), "id": ident}
         try:
             result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
         finally:
             self.busy = {}
+        if result.failure == STATE:
+            self._state_waits(path, ident, result)
+            return
         if result.failure:
             result = self._failed(path, digest, result)
         took = time.monotonic() - started
         for number, line in enumerate(result.lines or (f"{path}: {result.outcome} — {result.message}",)):
-            (log.info if number == 0 else log.debug)("[%s] %s", ident, line if number else f"{line} ({took:.1f} s)")
+            (log.info if number == 0 or line in result.notes else log.debug)(
+                "[%s] %s", ident, line if number else f"{line} ({took:.1f} s)")
         self.stats.counts[result.outcome] += 1
-        self.stats.last = {"path": str(path), "outcome": result.outcome, "message": result.message,
+        self.stats.last = {"path": printable(path), "outcome": result.outcome, "message": printable(result.message),
                            "at": dt.datetime.now().isoformat(timespec="seconds"), "id": ident}
         if self.once:
             self.results.append(result)
@@ -345,6 +425,20 @@ class Service:
             self.pending[path] = time.time() + self._retry_delay(path, result.sha256 or digest or "")
         else:
             self.retries.pop(path, None)
+
+    def _state_waits(self, path: Path, ident: str, result: WorkResult) -> None:
+        """The state database was busy or full while the file was processed: not the file's fault. No
+        feedback, no attempt counted, nothing final: the file waits and is done once the state is usable."""
+        delay = self._state_delay()
+        log.warning("[%s] %s: wacht op de statusdatabase (%s); volgt over %g s opnieuw. Dit ligt niet aan het "
+                    "bestand.", ident, path, result.message, delay)
+        self.stats.counts["wacht"] += 1
+        self._state_pause_until = time.monotonic() + delay
+        if self.once:
+            self.results.append(result)
+            self.stats.counts[Outcome.FAILED.value] += 1
+        else:
+            self.pending[path] = time.time() + delay
 
     def _retry_delay(self, path: Path, digest: str) -> float:
         """``opnieuw_proberen_seconden``, doubled for each unfinished run of the same content in a row."""
@@ -373,14 +467,16 @@ class Service:
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
         try:
-            publish(target, ("\ufeff" + feedback_text(path.name, (problem,), now=now, unreadable=True)).encode(),
-                    state=self.state, source=path, now=now)
+            text_file = "\ufeff" + feedback_text(printable(path.name), (problem,), now=now, unreadable=True)
+            with Folder.open(path.parent, base=self._root_of(path) or path.parent) as folder:
+                publish(folder, target.name, text_file.encode(), state=self.state, source=path, now=now)
         except ToolboxError as error:
             log.error("[%s] feedback niet geschreven: %s", file_id(path), error)
         if digest is not None:
             self.state.record(path, sha256=digest, outcome=Outcome.REJECTED.value, kind=None,
                               at=now.isoformat(timespec="seconds"), outputs=(target,), message=text)
-        return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text, (f"{path}: afgekeurd — {text}",))
+        return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text,
+                          (f"{printable(path)}: afgekeurd — {text}",))
 
     # --- daily: the evaluation reminders ------------------------------------------------------
 
@@ -412,8 +508,8 @@ class Service:
             "state": "stopped" if final else "running",
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "roots": [str(r) for r in self.roots],
-            "missing_roots": sorted(str(r) for r in self.missing_roots | self.mounts.gone),
+            "roots": [printable(r) for r in self.roots],
+            "missing_roots": sorted(printable(r) for r in self.missing_roots | self.mounts.gone),
             "polling": self.watch.polling,
             "started": self.stats.started,
             "beat": time.time(),

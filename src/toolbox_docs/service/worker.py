@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
 from toolbox_docs.settings import Settings
 
 log = logging.getLogger("toolbox_docs.service")
@@ -34,6 +34,11 @@ log = logging.getLogger("toolbox_docs.service")
 LIMIT = "limit"
 STARTUP_SECONDS = 120.0
 CRASH = "crash"
+STATE = "state"  # the state database was busy or full: not the file's fault, retried without counting
+# How long one statement of the service waits for another process's write lock on the state database. Short,
+# so that a database held for minutes makes a file wait (and the admin read why) instead of using up the
+# file's time limit.
+BUSY_SECONDS = 5.0
 WAIT_SLICE = 1.0
 REGISTER_IDLE_SECONDS = 0.5
 REGISTER_STALE_SECONDS = 30.0
@@ -49,7 +54,8 @@ class WorkResult:
     sha256: str | None
     message: str
     lines: tuple[str, ...]
-    failure: str = ""  # "" when the pipeline ran; LIMIT or CRASH when the file was not finished
+    failure: str = ""  # "" when the pipeline ran; LIMIT, CRASH or STATE when the file was not finished
+    notes: tuple[str, ...] = ()  # what the admin reads in the log at once (``ProcessResult.notes``)
 
 
 def _resident_vm() -> int:
@@ -84,7 +90,10 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
     from toolbox_docs.register_xlsx import exporter_for
 
     try:
-        runtime = Runtime.open(settings, roots=tuple(Path(r) for r in roots))
+        runtime = Runtime.open(settings, roots=tuple(Path(r) for r in roots), busy_seconds=BUSY_SECONDS)
+    except StateError as error:  # the state is busy or cannot be opened: the parent waits and tries again
+        connection.send(("state", str(error)))
+        return
     except Exception as error:  # a broken setting: tell the parent, which stops with the message
         connection.send(("error", str(error)))
         return
@@ -109,7 +118,9 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
         try:
             result = process_file(Path(path), runtime, now=dt.datetime.fromisoformat(now_text))
             reply: Any = WorkResult(path, result.outcome.value, result.kind, result.sha256, result.message,
-                                    tuple(result.lines()))
+                                    tuple(result.lines()), notes=result.notes())
+        except StateError as error:  # infrastructure, never the person's file: the service waits and retries
+            reply = WorkResult(path, "mislukt", None, None, str(error), (), STATE)
         except MemoryError:
             reply = WorkResult(path, "mislukt", None, None, f"er was meer geheugen nodig dan de grens van "
                                f"{settings.limits.memory_mb_per_file} MB", (), LIMIT)
@@ -213,6 +224,9 @@ class Worker:
         except (EOFError, OSError):
             self._stop(kill=True)
             raise ToolboxError("het verwerkingsproces stopte direct na het starten.") from None
+        if kind == "state":
+            self._stop(kill=True)
+            raise StateUnavailable(f"het verwerkingsproces kan de statusdatabase niet gebruiken: {detail}")
         if kind != "ready":
             self._stop(kill=True)
             raise ToolboxError(f"het verwerkingsproces kan niet starten: {detail}")
@@ -236,7 +250,10 @@ class Worker:
         self._connection = None
 
     def process(self, path: Path, now: dt.datetime, *, on_wait: Callable[[], None] | None = None) -> WorkResult:
-        self.start(on_wait=on_wait)
+        try:
+            self.start(on_wait=on_wait)
+        except StateUnavailable as error:
+            return WorkResult(str(path), "mislukt", None, None, error.message, (), STATE)
         assert self._connection is not None
         limit = self.settings.limits.seconds_per_file
         try:
