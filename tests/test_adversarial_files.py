@@ -42,6 +42,7 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from dutch import is_dutch
 from test_ooxml import (
     EXTERNAL,
     LAUGHS,
@@ -82,20 +83,6 @@ EXPLANATION = "xl/worksheets/sheet3.xml"  # 'Uitleg'
 MARKER = "xl/worksheets/sheet5.xml"  # '_toolbox'
 WORKBOOK = "xl/workbook.xml"
 EXCEL_1904_SHIFT = 1462  # days between Excel's 1900 and 1904 date systems
-DUTCH_WORDS = {"de", "het", "een", "is", "niet", "geen", "bestand", "werkboek", "cel", "van", "en", "op", "te",
-               "door", "met", "dit", "deze", "naam", "map", "sla", "vul", "bevat", "waarde", "verwerken", "we",
-               "moet", "zijn", "getal", "minstens", "hoogstens", "regel", "in", "kies", "uit", "lijst", "datum",
-               "tekst", "leeg", "verplicht", "geldig", "dan", "voor", "na", "bij", "als", "of", "om", "er", "kan",
-               "wordt", "heeft", "staat", "nog", "ook", "maar", "onderdeel", "blad", "tabel", "ontbreekt"}
-NOT_DUTCH = re.compile(r"Traceback|Error\b|Exception|exception|\bthe\b|\bis not\b", re.IGNORECASE)
-
-
-def is_dutch(message: str) -> bool:
-    """A Dutch sentence for people: at least two common Dutch words, and no English or Python in it."""
-    words = set(re.findall(r"[a-zà-ÿ']+", message.lower()))
-    return len(words & DUTCH_WORDS) >= 2 and not NOT_DUTCH.search(message)
-
-
 # --- crafting ---------------------------------------------------------------------------------------
 
 

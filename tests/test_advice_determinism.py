@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,3 +109,52 @@ def test_changed_hours_and_tariff_change_the_totals_exactly(tmp_path: Path) -> N
     )
     assert both["versions"]["catalogue"] == "2026.1-test"
     assert both["totals"]["external_euros"] == base["totals"]["external_euros"] == "629.00"
+
+
+# --- the same bytes in every process ----------------------------------------------------------------------
+
+_EVERY_SCENARIO = """
+import hashlib, json, sys
+from intake_factory import SCENARIOS, shipped_data, shipped_wording
+from toolbox_docs.advice import advice_to_json, advise, render_text
+from toolbox_docs.documents.context import paragraph_context, plan_context
+from toolbox_docs.settings import Settings
+
+settings = Settings()
+catalogue, rules, checklist = shipped_data()
+wording = shipped_wording()
+out = {}
+for name, build in sorted(SCENARIOS.items()):
+    intake = build()
+    advice = advise(intake, settings=settings, catalogue=catalogue, rules=rules, checklist=checklist)
+    paragraph = wording.render("participatieparagraaf.html.j2",
+                               paragraph_context(intake, advice, organisation=settings.organisation, rules=rules))
+    plan = wording.render("participatieplan.html.j2", plan_context(
+        intake, advice, organisation=settings.organisation, rules=rules, form_warnings=()))
+    out[name] = {"advice": advice_to_json(advice), "text": render_text(advice, wording.plain),
+                 "paragraph": repr(paragraph), "plan": repr(plan)}
+json.dump(out, sys.stdout, sort_keys=True, ensure_ascii=False)
+"""
+
+
+def _in_a_process(seed: str) -> dict[str, dict[str, str]]:
+    tests = Path(__file__).resolve().parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    env["PYTHONHASHSEED"] = seed
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tests), env.get("PYTHONPATH", "")) if p)
+    result = subprocess.run([sys.executable, "-c", _EVERY_SCENARIO], capture_output=True, text=True, env=env,
+                            cwd=tests, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def test_advice_and_texts_are_byte_identical_across_hash_seeds() -> None:
+    """Set and dict order must not leak into the advice or the texts: string hashing differs per process
+    (``PYTHONHASHSEED``), so a run in one interpreter cannot show it. Three processes, three seeds."""
+    runs = {seed: _in_a_process(seed) for seed in ("0", "1", "4242")}
+    first = runs["0"]
+    assert set(first) == set(SCENARIOS) and all(all(v.strip() for v in r.values()) for r in first.values())
+    for seed, run in runs.items():
+        for name in SCENARIOS:
+            for part in ("advice", "text", "paragraph", "plan"):
+                assert run[name][part] == first[name][part], f"{name} {part}: seed {seed} differs from seed 0"

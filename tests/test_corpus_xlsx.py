@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from dutch import is_dutch
 from toolbox_docs.batch import WORKBOOK_SUFFIXES, check_file
 from toolbox_docs.forms.check import VALID
 from toolbox_docs.settings import Settings
@@ -34,16 +34,10 @@ pytestmark = pytest.mark.corpus
 MEMORY_LIMIT = 512 * 1024 * 1024
 RUN_TIMEOUT = 120
 SECONDS_PER_FILE = 5.0
-DUTCH_WORDS = {"het", "de", "een", "bestand", "werkboek", "geen", "niet", "is", "van", "sla", "op"}
 
 
 def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-def is_dutch(message: str) -> bool:
-    words = set(re.findall(r"[a-zà-ÿ']+", message.lower()))
-    return len(words & DUTCH_WORDS) >= 2
 
 
 def corpus_files(corpus: Path) -> list[Path]:

@@ -27,7 +27,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from test_adversarial_files import FORM, MARKER, is_dutch, set_cell
+from dutch import is_dutch
+from test_adversarial_files import FORM, MARKER, set_cell
 from test_ooxml import members, repack
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Paragraph, Run, Table
 from toolbox_docs.documents.docx_writer import build_document, write_section

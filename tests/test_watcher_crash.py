@@ -2,8 +2,14 @@
 
 The kill moments come from a seeded RNG (``TOOLBOX_CRASH_SEED`` to replay another run); the sleeps
 below place a kill at a random moment inside a file, they never wait for a result. After a final
-restart every intake must end processed exactly once for its content, every output complete, every
+restart every intake must end processed at least once for its content, every output complete, every
 input untouched.
+
+At least once, not exactly once: the pipeline writes an intake's outputs (each atomically) and then its
+ledger entry, so a kill between the two leaves outputs without an entry, and after the restart the intake
+is run again (its outputs replaced by the same content). What holds exactly once is the end state: one
+ledger entry 'verwerkt' per content, one set of outputs per intake, and one completed run in the log
+(the service logs a run after its ledger entry is written, so a run a kill cut off is never logged).
 """
 
 from __future__ import annotations
@@ -70,7 +76,8 @@ def _half_done(root: Path, versions: dict[Path, bytes]) -> list[str]:
             and ((item := seen.get(str(path))) is None or item.sha256 != sha256_bytes(data))]
 
 
-def test_kill_9_at_random_moments_during_a_burst_loses_nothing(root: Path, watcher: Watcher) -> None:
+def test_kill_9_at_random_moments_during_a_burst_loses_nothing_and_processes_each_at_least_once(
+        root: Path, watcher: Watcher) -> None:
     rng = random.Random(SEED)
     versions = {project(root, f"Project {n:03d}") / INTAKE: distinct_intake(n) for n in range(COUNT)}
     order = list(versions)
@@ -125,7 +132,7 @@ def test_kill_9_at_random_moments_during_a_burst_loses_nothing(root: Path, watch
                      what="every project in projectenregister.xlsx", interval=0.5)
     assert watcher.terminate() == 0
 
-    # Exactly once per content: the ledger's last word on every intake is 'verwerkt' for its content.
+    # One result per content: the ledger's last word on every intake is 'verwerkt' for its content.
     seen = ledger(root)
     for path, data in versions.items():
         item = seen[str(path)]
@@ -151,6 +158,9 @@ def test_kill_9_at_random_moments_during_a_burst_loses_nothing(root: Path, watch
           f"temp files seen right after a kill: {len(orphans_seen)}; left at the end: {len(orphans)} "
           f"{[str(p.relative_to(root)) for p in orphans]}")
     assert all(set(r) <= {"verwerkt", "mislukt"} and r[-1] == "verwerkt" for r in runs.values()), redone
+    # A completed run is logged after its ledger entry, so no content is logged 'verwerkt' twice; a run
+    # repeated because a kill cut it off (``cut_off``) shows only once, as its completed repeat.
+    assert all(r.count("verwerkt") == 1 for r in runs.values()), redone
     # A temp file a kill left behind is one of ours, never a half-written output under an output name;
     # that a restart removes such leftovers is checked in the next test (deterministically).
     assert all(p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX) for p in orphans)
