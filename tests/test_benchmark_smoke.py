@@ -24,9 +24,11 @@ def positive(value: Any) -> bool:
     return isinstance(value, int | float) and value > 0
 
 
-def test_quick_benchmark_reports_all_four_comparisons() -> None:
+def test_quick_benchmark_reports_all_five_comparisons() -> None:
     need(importlib.util.find_spec("docxtpl") is not None,
          "docxtpl is absent: the benchmark compares with it (pip install '.[bench]')")
+    need(importlib.util.find_spec("python_calamine") is not None,
+         "python-calamine is absent: the benchmark compares with it (pip install '.[bench]')")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
     result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--json"],
                             capture_output=True, text=True, env=env, cwd=REPO, timeout=1200, check=False)
@@ -39,10 +41,15 @@ def test_quick_benchmark_reports_all_four_comparisons() -> None:
     assert positive(process["end_to_end"]["median_ms"]) and positive(process["io_floor"]["median_ms"])
     assert positive(process["ratio"]) and {"ratio_met", "median_met"} <= set(process["targets"])
     assert "stakeholder chart" in process["steps"]
+    assert "read_form" in process["what"] and "fsync" in process["what"]
 
     batch = comparisons["batch"]
-    assert positive(batch["validate"]["median_ms"]) and positive(batch["openpyxl_loop"]["median_ms"])
+    assert positive(batch["validate"]["median_ms"]) and positive(batch["openpyxl_read_only"]["median_ms"])
+    assert positive(batch["calamine"]["median_ms"]) and batch["calamine_absent"] is None
+    assert all(positive(batch["cpu_per_file"][name]["with_startup_ms"])
+               for name in ("validate", "openpyxl", "calamine"))
     assert positive(batch["ratio"]) and batch["files"] == sum(batch["expected"].values())
+    assert batch["ratio"] == batch["cpu_ratios"]["vs_calamine"]
     assert "ratio_met" in batch["targets"] and batch["large"] is None, "--quick skips the 10,000 files"
 
     paragraph = comparisons["paragraph"]
