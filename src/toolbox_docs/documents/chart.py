@@ -7,6 +7,10 @@ packed in rings around it so none hides another; names stay legible with 20, 50 
 because the chart shows numbers and a numbered list of names sits below it. A name too long for its
 column of that list is shortened with "…" (the plan's table gives it whole), and a character the
 chart's font cannot draw (an emoji) is shown as "\ufffd", never as an empty box or a warning.
+
+matplotlib (with numpy) is imported when the first chart is drawn or measured, not when this module is
+imported: it costs about 0.7 s of CPU, more than the rest of a ``process`` run's imports, and most commands
+(``validate``, ``status``, the register, a workbook with problems) draw no chart.
 """
 
 from __future__ import annotations
@@ -20,22 +24,14 @@ import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ft2font import FT2Font
-from matplotlib.lines import Line2D
-from matplotlib.textpath import TextToPath
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 # Colour and shape per standpunt: shape as well as colour, so the chart also reads in grey or for
 # people who do not see red and green apart. Colours are dark enough for white numbers on them.
@@ -57,7 +53,7 @@ MARKER_PT = 17.0  # marker size in points: room for a two-digit number at 8 pt b
 SPACING_PT = MARKER_PT + 1.5  # between the centres of markers on one grid point
 DIVIDER = "#767676"  # the quadrant lines: 4.5:1 against white
 LABEL_GREY = "#616161"
-FONT = FontProperties(family="DejaVu Sans", size=MIN_PT)  # shipped with matplotlib: always there
+FONT_FAMILY = "DejaVu Sans"  # shipped with matplotlib: always there
 SUBSTITUTE = "\ufffd"  # shown for a character the font has no glyph for
 AXES = (0.10, 0.87)  # left and width of the axes, as fractions of the figure's width
 LIMITS = (0.3, 5.7)
@@ -109,9 +105,32 @@ def _spread(parties: Sequence[Party], *, points_per_unit: tuple[float, float]) -
 
 
 @functools.cache
+def load() -> None:
+    """Import matplotlib for drawing off screen (Agg). Called before the first chart; the service's worker
+    calls it at start, so that matplotlib counts as part of its memory at rest."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure
+
+
+@functools.cache
+def _font() -> FontProperties:
+    """The font of the names below the chart, at the smallest size."""
+    load()
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family=FONT_FAMILY, size=MIN_PT)
+
+
+@functools.cache
 def _drawable() -> frozenset[int]:
     """The code points the chart's font has a glyph for."""
-    font = FT2Font(font_manager.findfont(FONT, fallback_to_default=True))
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(font_manager.findfont(_font(), fallback_to_default=True))
     return frozenset(font.get_charmap())
 
 
@@ -138,7 +157,10 @@ def drawable(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _width_pt(text: str) -> float:
-    width, _, _ = TextToPath().get_text_width_height_descent(text, FONT, ismath=False)
+    font = _font()
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(text, font, ismath=False)
     return float(width)
 
 
@@ -196,6 +218,11 @@ def _frame(columns: int, name_rows: int, threshold: float, title: str) -> _Frame
     if frame is not None:
         _FRAMES.move_to_end(key)
         return frame
+    load()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
     names_in = 0.3 + name_rows * LINE_IN
     height = CHART_IN + names_in
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
@@ -278,7 +305,7 @@ def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title
                 if chunk:
                     left = 0.04 + column * 0.92 / columns
                     names_text.append(figure.text(left, top, "\n".join(chunk), va="top", ha="left",
-                                                  fontproperties=FONT, linespacing=1.45))
+                                                  fontproperties=_font(), linespacing=1.45))
             for artist in (*markers, *numbers):
                 axes.draw_artist(artist)
             for artist in names_text:
@@ -293,6 +320,8 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     """The canvas as PNG at the figure's resolution: the same pixels as matplotlib's own PNG, written
     several times faster (no per-row filter search; an opaque image, as the chart always is, without its
     alpha channel; light compression)."""
+    import numpy as np
+
     rgba = np.asarray(canvas.buffer_rgba())
     pixels = rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba
     height, width, channels = pixels.shape
