@@ -1,19 +1,25 @@
-"""The benchmark of issue 7: four comparisons, side by side in one run, as medians and ratios.
+"""The benchmark of issues 7 and 15: five comparisons, side by side in one run, as medians and ratios.
 
     python benchmarks/run.py            # the full run (about half an hour: (d) processes 2,000 intakes)
     python benchmarks/run.py --quick    # a short run (about two minutes), smaller numbers
     python benchmarks/run.py --json     # the same, as JSON on stdout (progress goes to stderr)
 
-Needs the bench extra: ``pip install '.[bench]'`` (docxtpl, psutil). Generates its intakes in a temporary
-folder (``--keep DIR`` to keep them). On a shared, noisy machine: the compared runs take turns within
-each round and only medians are compared; ratios are reported, never asserted. Comparisons:
+Needs the bench extra: ``pip install '.[bench]'`` (docxtpl, psutil, python-calamine). Generates its
+intakes in a temporary folder (``--keep DIR`` to keep them). On a shared, noisy machine: the compared
+runs take turns within each round and only medians are compared; ratios are reported, never asserted. Comparisons:
 
-(a) ``process`` of one intake end to end (``process_file``, in-process, warm) vs the I/O floor;
-(b) ``toolbox-docs validate --jobs 2 --format junit`` over N intakes (a subprocess) vs a plain loop of
-    ``openpyxl.load_workbook`` over the same files; and validate over 10,000 intakes;
+(a) ``process`` of one intake end to end (``process_file``, in-process, warm) vs the I/O floor (the same
+    reads, writes, fsyncs and SQLite writes, nothing computed);
+(b) ``toolbox-docs validate --jobs 2 --format junit`` over N intakes vs openpyxl (read_only) and
+    python-calamine reading the same files, each a subprocess with two workers: wall time and CPU per file;
+    and validate over 10,000 intakes;
 (c) writing the paragraph into the proposal (``write_section``) vs docxtpl with the same content;
 (d) the watcher: latency from a completed save to the outputs, next to the stability delay; and the
-    memory (RSS) of the service and its worker before and after 2,000 intakes.
+    memory (RSS) of the service and its worker before and after 2,000 intakes;
+(e) cold start: ``toolbox-docs process FILE`` as a whole process vs a script that only opens and saves the
+    same files with openpyxl and python-docx (CPU).
+
+``benchmarks/README.md`` says what each compares and what was measured.
 """
 
 from __future__ import annotations
@@ -35,16 +41,17 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import bench_batch  # noqa: E402
+import bench_coldstart  # noqa: E402
 import bench_paragraph  # noqa: E402
 import bench_process  # noqa: E402
 import bench_watcher  # noqa: E402
 import intakes  # noqa: E402
 
 FULL = {"process_rounds": 15, "batch_files": 2000, "batch_rounds": 3, "large": True, "paragraph_rounds": 15,
-        "stability": 2.0, "latency_files": 7, "watch_warm_up": 100, "watch_files": 2000}
+        "stability": 2.0, "latency_files": 7, "watch_warm_up": 100, "watch_files": 2000, "coldstart_rounds": 9}
 QUICK = {"process_rounds": 5, "batch_files": 200, "batch_rounds": 3, "large": False, "paragraph_rounds": 5,
-         "stability": 0.5, "latency_files": 3, "watch_warm_up": 10, "watch_files": 40}
-SECTIONS = ("process", "batch", "paragraph", "watcher")
+         "stability": 0.5, "latency_files": 3, "watch_warm_up": 10, "watch_files": 40, "coldstart_rounds": 3}
+SECTIONS = ("process", "batch", "paragraph", "watcher", "coldstart")
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -104,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             results["comparisons"]["watcher"] = bench_watcher.run(
                 work / "watcher", files=settings["watch_files"], warm_up=settings["watch_warm_up"],
                 latency_files=settings["latency_files"], stability=settings["stability"], log=log)
+        if "coldstart" in wanted:
+            results["comparisons"]["coldstart"] = bench_coldstart.run(
+                work / "coldstart", example, rounds=settings["coldstart_rounds"], log=log)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -121,7 +131,7 @@ def report(results: dict[str, Any], stream: Any) -> None:
           f"{info['python']}, load average at start {info['load_average_at_start']}, {info['started']}",
           file=stream)
     modules = {"process": bench_process, "batch": bench_batch, "paragraph": bench_paragraph,
-               "watcher": bench_watcher}
+               "watcher": bench_watcher, "coldstart": bench_coldstart}
     for name, result in results["comparisons"].items():
         print("", file=stream)
         for line in modules[name].lines(result):

@@ -1,4 +1,4 @@
-"""`python benchmarks/run.py --quick --json` runs from the repository and reports all four comparisons.
+"""`python benchmarks/run.py --quick --json` runs from the repository and reports all five comparisons.
 
 Only the shape of the report is checked: medians, ratios and the targets they are compared with. Speed is
 never asserted in a test (the machine may be shared and loaded); the benchmark reports it.
@@ -35,7 +35,7 @@ def test_quick_benchmark_reports_all_five_comparisons() -> None:
     assert result.returncode == 0, result.stderr[-4000:]
     report = json.loads(result.stdout)
     comparisons = report["comparisons"]
-    assert set(comparisons) == {"process", "batch", "paragraph", "watcher"}
+    assert set(comparisons) == {"process", "batch", "paragraph", "watcher", "coldstart"}
 
     process = comparisons["process"]
     assert positive(process["end_to_end"]["median_ms"]) and positive(process["io_floor"]["median_ms"])
@@ -64,3 +64,7 @@ def test_quick_benchmark_reports_all_five_comparisons() -> None:
     assert positive(memory["before_mb"]["service"]) and positive(memory["after_mb"]["worker"])
     assert isinstance(memory["growth_mb"], float) and memory["worker_replaced"] is False
     assert {"latency_met", "growth_met"} <= set(watcher["targets"])
+
+    coldstart = comparisons["coldstart"]
+    assert positive(coldstart["process"]["median_cpu_ms"]) and positive(coldstart["baseline"]["median_cpu_ms"])
+    assert positive(coldstart["ratio"]) and "ratio_met" in coldstart["targets"]
