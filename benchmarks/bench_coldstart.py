@@ -11,6 +11,9 @@ handle the worked example:
   python-docx, the evaluation workbook with openpyxl), each round into a new folder. Nothing is checked,
   advised, rendered or drawn.
 
+Shown beside them, not compared with a target: ``process`` of a workbook with problems (it writes only the
+feedback file and draws no chart, so matplotlib is never imported).
+
 Both run with compiled bytecode, as an installed toolbox does (see ``run``). CPU time (user + system, the
 process and its children, from ``getrusage``) is what is compared: it does not
 move with the load of other processes the way wall time does. Target: ``process`` at most twice the
@@ -61,20 +64,24 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """CPU seconds and wall seconds of one whole process."""
+def _measured(command: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """CPU seconds and wall seconds of one whole process (which must exit with a code in ``ok``)."""
     before, started = _children_cpu(), time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     wall, cpu = time.perf_counter() - started, _children_cpu() - before
-    if result.returncode != 0:
+    if result.returncode not in ok:
         raise RuntimeError(f"{command[:3]} exited {result.returncode}: {result.stderr[-2000:]}")
     return cpu, wall
 
 
-def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
+def run(work: Path, intake: bytes, *, rounds: int, log: Any, problems: bytes | None = None) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     source = work / "intake.xlsx"
     source.write_bytes(intake)
+    broken = work / "problems" / "intake.xlsx"
+    if problems is not None:
+        broken.parent.mkdir()
+        broken.write_bytes(problems)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_") and k != "PYTHONDONTWRITEBYTECODE"}
     env["TOOLBOX_STATE_DB"] = str(work / "state.sqlite")
     # Compiled bytecode, as an installed toolbox has it (pip compiles at install), for both sides: in a folder
@@ -83,8 +90,8 @@ def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
     env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
     process = _command()
 
-    def process_into(out: Path) -> list[str]:
-        return [*process, "process", "--out", str(out), str(source)]
+    def process_into(out: Path, workbook: Path = source) -> list[str]:
+        return [*process, "process", "--out", str(out), str(workbook)]
 
     first = work / "first"
     _measured(process_into(first), env)  # warm-up; gives the baseline its documents
@@ -100,12 +107,13 @@ def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
     log(f"(e) cold start: toolbox-docs process vs an open-and-save script, {rounds} rounds ...")
     samples: dict[str, dict[str, list[float]]] = {"process": {"cpu": [], "wall": []},
                                                   "baseline": {"cpu": [], "wall": []}}
+    order = [("process", process_into), ("baseline", baseline_into)]
+    if problems is not None:
+        samples["problems"] = {"cpu": [], "wall": []}
+        order.append(("problems", lambda out: process_into(out, broken)))
     for number in range(rounds):
-        order = [("process", process_into), ("baseline", baseline_into)]
-        if number % 2:
-            order.reverse()
-        for name, command in order:
-            cpu, wall = _measured(command(work / f"{name}-{number}"), env)
+        for name, command in (order if number % 2 == 0 else order[::-1]):
+            cpu, wall = _measured(command(work / f"{name}-{number}"), env, ok=(0, 1) if name == "problems" else (0,))
             samples[name]["cpu"].append(cpu)
             samples[name]["wall"].append(wall)
     shutil.rmtree(work, ignore_errors=True)
@@ -121,12 +129,15 @@ def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
         "baseline": {"median_cpu_ms": medians["baseline"]["cpu"], "median_wall_ms": medians["baseline"]["wall"]},
         "ratio": round(ratio, 2),
         "targets": {"ratio_at_most": TARGET_RATIO, "ratio_met": ratio <= TARGET_RATIO},
+        "problems": None if problems is None else {
+            "median_cpu_ms": medians["problems"]["cpu"], "median_wall_ms": medians["problems"]["wall"],
+            "ratio": round(medians["problems"]["cpu"] / medians["baseline"]["cpu"], 2)},
     }
 
 
 def lines(result: dict[str, Any]) -> list[str]:
     process, baseline, targets = result["process"], result["baseline"], result["targets"]
-    return [
+    out = [
         "(e) cold start: toolbox-docs process FILE (whole process) vs a script that only opens and saves the "
         "same files",
         f"    toolbox-docs process     CPU median {process['median_cpu_ms']:8.0f} ms   (wall "
@@ -136,6 +147,11 @@ def lines(result: dict[str, Any]) -> list[str]:
         f"    ratio (CPU) {result['ratio']:.2f}×   target ≤ {targets['ratio_at_most']:.0f}×: "
         f"{verdict(targets['ratio_met'])}",
     ]
+    problems = result.get("problems")
+    if problems is not None:
+        out.append(f"    (process of a workbook with problems, no chart: CPU median "
+                   f"{problems['median_cpu_ms']:.0f} ms, {problems['ratio']:.2f}× the script)")
+    return out
 
 
 if __name__ == "__main__":
@@ -150,7 +166,8 @@ if __name__ == "__main__":
     folder = Path(tempfile.mkdtemp(prefix="toolbox-coldstart-"))
     try:
         outcome = run(folder / "coldstart", intakes.valid_kinds()[0].data, rounds=arguments.rounds,
-                      log=lambda text: print(f"  … {text}", file=sys.stderr, flush=True))
+                      log=lambda text: print(f"  … {text}", file=sys.stderr, flush=True),
+                      problems=intakes.broken_kinds()[0].data)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print("\n".join(lines(outcome)))

@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                 latency_files=settings["latency_files"], stability=settings["stability"], log=log)
         if "coldstart" in wanted:
             results["comparisons"]["coldstart"] = bench_coldstart.run(
-                work / "coldstart", example, rounds=settings["coldstart_rounds"], log=log)
+                work / "coldstart", example, rounds=settings["coldstart_rounds"], log=log,
+                problems=intakes.broken_kinds()[0].data)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -68,3 +68,4 @@ def test_quick_benchmark_reports_all_five_comparisons() -> None:
     coldstart = comparisons["coldstart"]
     assert positive(coldstart["process"]["median_cpu_ms"]) and positive(coldstart["baseline"]["median_cpu_ms"])
     assert positive(coldstart["ratio"]) and "ratio_met" in coldstart["targets"]
+    assert positive(coldstart["problems"]["median_cpu_ms"]) and positive(coldstart["problems"]["ratio"])
