@@ -4,22 +4,22 @@ A message counts as Dutch when it has at least two distinct words that are Dutch
 words such as "het", "een", "niet", "wordt" and words of the product such as "werkboek" and "bestand"), and
 none that is English and not Dutch ("the", "and", "not", "please", ...) nor a Python error ("Traceback",
 "ValueError"). Words both languages share ("in", "of", "is", "we", "over", "door", "map", "open") count for
-neither: "Please fill in the form" is English. Quoted names (a file or sheet name between quotes) are left out first,
-so a Dutch message about an English-named file still counts as Dutch.
+neither: "Please fill in the form" is English. Quoted names (a file or sheet name between quotes) are left
+out first, so a Dutch message about an English-named file still counts as Dutch.
 """
 
 from __future__ import annotations
 
 import re
 
-# Dutch words; the ones English shares are taken out below (``SHARED``).
+# Dutch words that English does not have (the shared ones are in ``SHARED`` and count for neither).
 DUTCH_WORDS = frozenset({
-    "de", "het", "een", "niet", "en", "van", "voor", "met", "wordt", "worden", "zijn", "is", "geen", "ook", "naar",
+    "de", "het", "een", "niet", "en", "van", "voor", "met", "wordt", "worden", "zijn", "geen", "ook", "naar",
     "bij", "dit", "deze", "dat", "er", "kan", "kunnen", "moet", "moeten", "heeft", "hebben", "staat", "staan", "nog",
-    "maar", "te", "om", "als", "uit", "op", "aan", "of", "wel", "zo", "wat", "waar", "hier", "daar", "nu", "al",
+    "maar", "te", "om", "als", "uit", "op", "aan", "wel", "zo", "wat", "waar", "hier", "daar", "nu", "al",
     "u", "je", "uw", "jouw", "graag", "alleen", "omdat", "welke", "tussen", "onder", "boven", "sla",
     "vul", "kies", "bestand", "werkboek", "cel", "blad", "tabel", "regel", "rij", "kolom", "waarde", "datum",
-    "tekst", "leeg", "verplicht", "geldig", "ongeldig", "ontbreekt", "lijst", "naam", "map", "getal", "minstens",
+    "tekst", "leeg", "verplicht", "geldig", "ongeldig", "ontbreekt", "lijst", "naam", "getal", "minstens",
     "hoogstens", "bevat", "verwerkt", "verwerken", "onderdeel", "opnieuw", "versie", "sjabloon", "opgeslagen",
     "gevonden", "geopend", "gelezen", "beveiligd", "wachtwoord", "beschadigd", "groot", "klein",
 })
