@@ -333,7 +333,7 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
         b"\x89PNG\r\n\x1a\n",
         _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)),
         _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows, 3)),
+        _chunk(b"IDAT", zlib.compress(rows.data, 3)),
         _chunk(b"IEND", b""),
     ))
 
