@@ -652,7 +652,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         outcome=Level.ADVISE, warnings=("planning-te-krap",))),
     Scenario("besluit-voor-einde", decision_before_end, Expect(
         why="The decision falls before the participation ends: the input cannot count; warn.",
-        outcome=Level.CONSULT, warnings=("besluit-voor-einde",))),
+        outcome=Level.CONSULT, warnings=("besluit-voor-einde",),
+        paragraph=("Het college besluit op 4 mei 2027, nog voordat de participatie is afgelopen",),
+        not_in_paragraph=("Daarna besluit",))),
     Scenario("geveltuinen-ruim", small_street_big_budget, Expect(
         why="A light programme with a large budget: no padding, and the advice says plainly why less is enough.",
         outcome=Level.CONSULT, tier=Tier.LIGHT, budget_key="budget.ruim")),
@@ -682,8 +684,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         outcome=RobRung.REGULATE, must=("omgevingstafel", "omgevingsgesprek-initiatiefnemer"))),
     Scenario("uitdaagrecht-buurthuis", challenge_right_centre, Expect(
         why="The uitdaagrecht has its own procedure with terms; the paragraph lists its steps with dates.",
-        outcome=RobRung.DIRECT, must=("uitdaagrecht-procedure",),
-        paragraph=("De stappen van het uitdaagrecht", "Uitdaagrecht: besluit over het verzoek"))),
+        outcome=RobRung.DIRECT, must=("uitdaagrecht-procedure",), warnings=("uitdaagrecht-termijn",),
+        paragraph=("De stappen van het uitdaagrecht", "18 mei 2027: Besluit over het verzoek"))),
     Scenario("burendag-loslaten", street_party_let_go, Expect(
         why="Asks nothing, small risk: let go; a light touch.",
         outcome=RobRung.LET_GO, tier=Tier.LIGHT, must_not=("regietafel", "procesbegeleiding"))),

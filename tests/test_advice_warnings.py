@@ -88,6 +88,9 @@ CASES: dict[str, Intake] = {
     "geen-werkvorm-voor-niveau": SCENARIOS["buurtbudget-meebeslissen"](),
     "besluit-voor-einde": make_intake(policy_phase=PolicyPhase.EXECUTION, decision_date=dt.date(2026, 5, 1)),
     "uitdaagrecht-datum": dataclasses.replace(SCENARIOS["uitdaagrecht-buurthuis"](), challenge_received=None),
+    "uitdaagrecht-termijn": dataclasses.replace(  # decided 20 weeks after the request, the term is 12
+        SCENARIOS["uitdaagrecht-buurthuis"](), challenge_received=dt.date(2027, 1, 4),
+        participation_start=dt.date(2027, 1, 4), decision_date=dt.date(2027, 5, 24)),
     "initiatief-bedrag": dataclasses.replace(SCENARIOS["bewonersinitiatief-geld"](), initiative_amount=None),
 }
 TRIMMED = {

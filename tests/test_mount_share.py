@@ -21,9 +21,10 @@ from conftest import need
 from toolbox_docs.state import LedgerEntry, State
 from watcher_support import (
     INTAKE,
-    PLAN,
     Watcher,
     distinct_intake,
+    distinct_name,
+    plan_of,
     save_like_excel,
     sha256_bytes,
     sha256_file,
@@ -130,7 +131,8 @@ def test_service_waits_while_the_share_is_gone_and_loses_nothing(
         data = distinct_intake(1)
         save_like_excel(first, data)
         watcher.wait_outcome(first, "verwerkt", sha256=sha256_bytes(data))
-        plan_digest = sha256_file(first.parent / PLAN)
+        plan = first.parent / plan_of(distinct_name(1))
+        plan_digest = sha256_file(plan)
 
         # The share goes away: what is left at the mount point is the empty folder it was mounted on.
         _umount(share)
@@ -167,7 +169,7 @@ def test_service_waits_while_the_share_is_gone_and_loses_nothing(
         watcher.wait_outcome(after, "verwerkt", sha256=sha256_bytes(after_data))
 
         assert watcher.runs(first) == ["verwerkt"], "what was done before is not done again"
-        assert sha256_file(first.parent / PLAN) == plan_digest, "and its outputs were left as they were"
+        assert sha256_file(plan) == plan_digest, "and its outputs were left as they were"
         assert sha256_file(first) == sha256_bytes(data)
         assert watcher.terminate() == 0
     finally:

@@ -608,7 +608,8 @@ def register_export(ctx: click.Context, out_file: Path | None, root: Path | None
 
 
 @register_group.command("rebuild")
-@click.argument("roots", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("roots", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+                metavar="MAP...")
 @click.pass_context
 def register_rebuild(ctx: click.Context, roots: Sequence[Path]) -> None:
     """Herstel het projectenregister uit de documenten op de gedeelde schijf.

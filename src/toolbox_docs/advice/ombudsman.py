@@ -6,6 +6,7 @@ the intake field that fixes it. Dates come from the intake only; no clock is rea
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from toolbox_docs.advice.catalogue import Method, Role
@@ -40,6 +41,7 @@ COMPLAINTS: dict[str, tuple[int, ...]] = {
     "geen-werkvorm-voor-niveau": (5,),
     "besluit-voor-einde": (1, 3),
     "uitdaagrecht-datum": (6,),
+    "uitdaagrecht-termijn": (5, 6),
     "initiatief-bedrag": (5, 8),
 }
 
@@ -153,6 +155,13 @@ def _texts(w: WarningInput) -> list[AdviceWarning]:
                               "no_participation_reason"))
     if w.route is Route.CHALLENGE and intake.challenge_received is None:
         found.append(_warning("uitdaagrecht-datum", Phrase.of("let_op.uitdaagrecht_datum"), "challenge_received"))
+    if w.route is Route.CHALLENGE and intake.challenge_received is not None and intake.decision_date is not None:
+        weeks = w.rules.challenge.decide_weeks
+        latest = intake.challenge_received + dt.timedelta(weeks=weeks)
+        if intake.decision_date > latest:
+            found.append(_warning("uitdaagrecht-termijn", Phrase.of(
+                "let_op.uitdaagrecht_termijn", besluit=intake.decision_date, weken=weeks, uiterlijk=latest),
+                "decision_date"))
     if InitiativeAsk.MONEY in intake.initiative_asks and intake.initiative_amount is None:
         found.append(_warning("initiatief-bedrag", Phrase.of("let_op.initiatief_bedrag"), "initiative_amount"))
     return found

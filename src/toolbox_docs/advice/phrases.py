@@ -182,6 +182,7 @@ KEYS: dict[str, frozenset[str]] = _keys(
     ("let_op.doelgroep_niet_bereikt", ("groep",)),
     ("let_op.geen_werkvorm_voor_niveau", ("behoefte", "schaal")),
     ("let_op.uitdaagrecht_datum", ()),
+    ("let_op.uitdaagrecht_termijn", ("besluit", "weken", "uiterlijk")),
     ("let_op.initiatief_bedrag", ()),
     # --- the checklist: why a point does not apply ------------------------------------------------------
     ("nvt.geen_inbreng", ()),

@@ -190,16 +190,18 @@ def _invitation(method: ChosenMethod, when: dt.date, window: _Window) -> list[St
 def _challenge(intake: Intake, rules: Rules) -> list[Step]:
     received = intake.challenge_received or intake.participation_start
     terms = rules.challenge
+    # The decision on the request is the proposal's own decision date when the intake gives one (a date past
+    # the term is a point of attention); the agreement follows it by the same weeks as in the terms.
+    decided = intake.decision_date or received + dt.timedelta(weeks=terms.decide_weeks)
+    agreed = decided + dt.timedelta(weeks=terms.agreement_weeks - terms.decide_weeks)
     return [
         Step(received, Phrase.of("planning.uitdaagrecht.ontvangst"), Phase.ACTIVITIES),
         Step(received + dt.timedelta(weeks=terms.confirm_weeks), Phrase.of("planning.uitdaagrecht.bevestigen"),
              Phase.ACTIVITIES),
         Step(received + dt.timedelta(weeks=terms.assess_weeks), Phrase.of("planning.uitdaagrecht.toets"),
              Phase.ACTIVITIES),
-        Step(received + dt.timedelta(weeks=terms.decide_weeks), Phrase.of("planning.uitdaagrecht.besluit"),
-             Phase.DECIDE),
-        Step(received + dt.timedelta(weeks=terms.agreement_weeks), Phrase.of("planning.uitdaagrecht.afspraken"),
-             Phase.FEEDBACK),
+        Step(decided, Phrase.of("planning.uitdaagrecht.besluit"), Phase.DECIDE),
+        Step(agreed, Phrase.of("planning.uitdaagrecht.afspraken"), Phase.FEEDBACK),
     ]
 
 

@@ -123,7 +123,12 @@ def _capital(text: Any) -> Any:
     value = _finalize(text)
     if not isinstance(value, str) or not value:
         return value
-    result = value[0].upper() + value[1:]
+    if value.startswith("één"):  # Dutch: "Eén" at the start of a sentence, not "Één"
+        result = "Eén" + value[3:]
+    elif value.startswith("ij"):  # and "IJ" for the digraph
+        result = "IJ" + value[2:]
+    else:
+        result = value[0].upper() + value[1:]
     return Markup(result) if isinstance(value, Markup) else result
 
 
