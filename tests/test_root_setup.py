@@ -255,6 +255,7 @@ def watched_root(tmp_path: Path, home: dict[str, str]) -> Iterator[tuple[Path, l
         watcher.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("polling", [False, True])
 def test_doctor_sees_the_running_service(watched_root: tuple[Path, list[Watcher]], tmp_path: Path,
                                          home: dict[str, str], polling: bool) -> None:
