@@ -26,6 +26,19 @@ REPO = Path(__file__).resolve().parent.parent
 STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
 
 
+# What ``slow`` means (``pytest -m "not slow"`` is the quick set; CI runs everything): a test that starts the
+# service (a watcher process), starts LibreOffice, or takes more than about 2 s on two busy cores. Tests that
+# use the ``watchers`` or ``soffice`` fixture are marked here, by that rule; any other slow test carries
+# ``@pytest.mark.slow`` (or a module-level ``pytestmark``) itself. Marks select, they never skip.
+SLOW_FIXTURES = frozenset({"watchers", "soffice"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def need(condition: bool, reason: str) -> None:
     """Skip (or, in strict CI, fail) when a tool or data set a test needs is absent."""
     if condition:

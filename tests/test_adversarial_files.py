@@ -427,7 +427,9 @@ def assert_feedback(result: ProcessResult, path: Path, *, codes: frozenset[str],
     return text
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow)
+                                  if name in {"zip-bomb-300-mb", "50000-members", "a-million-real-rows"} else name
+                                  for name in CASES])  # the three that take seconds are slow
 def test_crafted_file_ends_in_its_documented_outcome(name: str, runtime: Runtime, tmp_path: Path) -> None:
     case = CASES[name]
     data = case.build(make_intake(), tmp_path)
@@ -560,6 +562,7 @@ def test_names_with_spaces_and_unicode_forms_are_processed_beside_themselves(nam
     assert set(os.listdir(path.parent)) == expected, "outputs carry the input's name in its own normal form"
 
 
+@pytest.mark.slow
 def test_both_unicode_forms_side_by_side_are_two_files(runtime: Runtime) -> None:
     nfc = place(runtime, "Beide", unicodedata.normalize("NFC", "café.xlsx"), make_intake(project_name="Eén"))
     nfd = place(runtime, "Beide", unicodedata.normalize("NFD", "café.xlsx"), make_intake(project_name="Twee"))
@@ -853,6 +856,7 @@ def test_a_linked_proposal_is_not_read_or_written_through(runtime: Runtime, tmp_
     assert not (path.parent / "Vorige versies").exists()
 
 
+@pytest.mark.slow
 def test_a_hard_link_to_an_output_is_never_written_through(runtime: Runtime, tmp_path: Path) -> None:
     """Decision (threat model): hard links are allowed. Outputs are replaced by a rename, never rewritten
     in place, so another name for the old file keeps the old content; and a hard link can only be made by
@@ -881,6 +885,7 @@ def test_a_named_pipe_is_refused_without_blocking(runtime: Runtime) -> None:
     assert result.outcome is Outcome.FAILED and "geen gewoon bestand" in result.message, result.lines()
 
 
+@pytest.mark.slow
 def test_the_service_looks_at_no_more_than_the_end_of_a_zip_before_the_worker_takes_it(tmp_path: Path) -> None:
     """Readiness runs in the service's own process, which has no memory or time bound: it must not parse a
     central directory of 50,000 members (the worker, which has bounds, refuses that file)."""

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,6 +111,7 @@ def run(intake: Intake, rate: Decimal = SETTINGS.hourly_rate) -> Advice:
 common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @common
 @given(intakes())
 def test_level_never_exceeds_the_cap_and_meebeslissen_needs_handover(intake: Intake) -> None:
@@ -127,6 +129,7 @@ def test_level_never_exceeds_the_cap_and_meebeslissen_needs_handover(intake: Int
         assert intake.handover_willing and intake.influence_room is InfluenceRoom.LARGE
 
 
+@pytest.mark.slow
 @common
 @given(intakes(), st.decimals(0, 250, places=2))
 def test_euros_are_hours_times_tariff_plus_costs_and_totals_add_up(intake: Intake, rate: Decimal) -> None:
@@ -154,6 +157,7 @@ def test_euros_are_hours_times_tariff_plus_costs_and_totals_add_up(intake: Intak
     assert ("budget-tekort-euro" in advice.warning_codes) == (budget.short_euros > 0)
 
 
+@pytest.mark.slow
 @common
 @given(intakes())
 def test_informing_and_feedback_are_present_above_informeren(intake: Intake) -> None:
@@ -173,6 +177,7 @@ def test_informing_and_feedback_are_present_above_informeren(intake: Intake) -> 
         )
 
 
+@pytest.mark.slow
 @common
 @given(intakes())
 def test_advice_never_raises_and_is_deterministic(intake: Intake) -> None:
@@ -184,6 +189,7 @@ def test_advice_never_raises_and_is_deterministic(intake: Intake) -> None:
     assert len(advice.stakeholders) == len(intake.stakeholders)
 
 
+@pytest.mark.slow
 @common
 @given(intakes())
 def test_every_sentence_of_the_advice_can_be_said(intake: Intake) -> None:
@@ -199,6 +205,7 @@ def test_every_sentence_of_the_advice_can_be_said(intake: Intake) -> None:
         assert text.strip() and "{" not in text and "  " not in text, (phrase, text)
 
 
+@pytest.mark.slow
 @common
 @given(intakes())
 def test_the_level_gets_the_depth_it_needs_and_opposed_parties_a_personal_talk(intake: Intake) -> None:
@@ -216,6 +223,7 @@ def test_the_level_gets_the_depth_it_needs_and_opposed_parties_a_personal_talk(i
         assert any(m.personal for m in methods)
 
 
+@pytest.mark.slow
 @common
 @given(intakes())
 def test_the_planning_keeps_the_order_of_the_process(intake: Intake) -> None:

@@ -87,6 +87,7 @@ def test_validate_10000_intakes_in_junit(tmp_path: Path, kinds: tuple[list[intak
     assert names == [str(p) for p in intakes.intake_paths(share, LARGE)], "every file once, in a stable order"
 
 
+@pytest.mark.slow
 def test_json_csv_and_junit_reports_of_the_same_share(tmp_path: Path,
                                                       kinds: tuple[list[intakes.Kind], list[intakes.Kind]]) -> None:
     share = tmp_path / "share"

@@ -81,6 +81,7 @@ def test_process_says_how_many_points_to_fix(invalid_intake: Path, tmp_path: Pat
     assert_plain_dutch(feedback)
 
 
+@pytest.mark.slow
 def test_the_service_log_counts_in_words(invalid_intake: Path, example_intake: bytes, tmp_path: Path) -> None:
     root = invalid_intake.parent.parent.parent
     good = root / "Projecten" / "Speeltuin" / "intake.xlsx"

@@ -23,7 +23,7 @@ from toolbox_docs.forms.check import NOT_OURS_STATUS, VALID, check_workbook
 from toolbox_docs.settings import Settings
 from watcher_support import INTAKE, PROPOSAL, Watcher, ledger, make_intake, make_root, save_like_excel
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

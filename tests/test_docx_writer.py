@@ -734,6 +734,7 @@ def test_a_table_in_a_table_cell_stays_inside_the_cell() -> None:
     assert sum(column_widths_of(inner)) <= cell_width - 2 * 108
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(table=st.integers(1, 8).flatmap(lambda columns: st.tuples(
     st.lists(st.lists(st.text(max_size=40), min_size=columns, max_size=columns), min_size=1, max_size=5),
@@ -1029,6 +1030,7 @@ def property_base() -> bytes:
     return with_sdt()
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paragraph=TEXT, heading=TEXT, items=st.lists(TEXT, min_size=1, max_size=3),
        cells=st.lists(TEXT, min_size=1, max_size=3))

@@ -144,6 +144,7 @@ def _fill(example: bytes, changes: dict[str, Any], table_changes: dict[tuple[int
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @hypothesis.example(changes={"participation_start": -1}, table_changes={})  # found by this test
 @hypothesis.example(changes={"project_name": "=1/0", "budget_euros": "#REF!"},

@@ -144,12 +144,14 @@ def mutated_member(draw: st.DrawFn) -> Mutated:
     return Mutated(repack(make_intake(), replace=parts), edits)
 
 
+@pytest.mark.slow
 @FUZZ(max_examples=250 * SCALE)
 @given(mutated=mutated_member())
 def test_mutated_members_give_a_form_or_a_dutch_refusal(mutated: Mutated) -> None:
     assert_reader_contract(mutated.data)
 
 
+@pytest.mark.slow
 @FUZZ(max_examples=150 * SCALE)
 @given(flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 255)), min_size=1, max_size=8),
        cut=st.one_of(st.none(), st.integers(0, 10**6)))
@@ -167,6 +169,7 @@ NUMBERISH = st.sampled_from(["0", "-0", "1", "-1", "1e400", "-1e400", "inf", "na
 CELL_KINDS = ["n", "s", "str", "e", "b", "d", "inlineStr"]
 
 
+@pytest.mark.slow
 @FUZZ(max_examples=200 * SCALE)
 @example(sheet=MARKER, ref="B3", kind="inlineStr", value="1e400")  # the template version, infinite
 @given(sheet=st.sampled_from([FORM, MARKER, "xl/worksheets/sheet2.xml"]),
@@ -236,6 +239,7 @@ def reopen(data: bytes) -> str:
     return "".join(node.text or "" for node in document.element.body.iter(W_TEXT))
 
 
+@pytest.mark.slow
 @FUZZ(max_examples=80 * SCALE)
 @given(blocks=BLOCKS)
 def test_any_block_structure_goes_into_the_proposal_and_reopens(blocks: list[Block]) -> None:

@@ -125,6 +125,7 @@ def test_every_document_carries_the_project_and_survives_a_save_in_libreoffice_a
     assert stamp_of(path.parent / PROPOSAL) == result.project_id
 
 
+@pytest.mark.slow
 def test_a_renamed_folder_keeps_its_project_running_or_finished(share: Share) -> None:
     running = share.run(share.intake("Loopt"))
     finished = share.run(share.intake("Klaar", make_intake(project_name="Klaar project")))
@@ -166,6 +167,7 @@ def test_a_copied_intake_is_a_new_project_that_names_its_original(share: Share) 
         assert stamp_of(share.folder("Origineel") / name) == original.project_id, name
 
 
+@pytest.mark.slow
 def test_fifty_unchanged_copies_are_fifty_projects_but_send_no_reminders_of_their_own(share: Share) -> None:
     data = make_intake()
     original = share.run(share.intake("Origineel", data))
@@ -184,6 +186,7 @@ def test_fifty_unchanged_copies_are_fifty_projects_but_send_no_reminders_of_thei
     assert {r.project_id for r in due} == {original.project_id, changed.project_id}
 
 
+@pytest.mark.slow
 def test_register_rebuild_gives_every_project_its_number_back_after_the_state_is_lost(
         share: Share, tmp_path: Path) -> None:
     running = share.run(share.intake("Loopt"))

@@ -144,6 +144,7 @@ def reference_verdicts(request: pytest.FixtureRequest) -> Iterator[dict[str, Fut
 
 
 @pytest.mark.corpus
+@pytest.mark.slow  # the reference reader over the whole corpus: minutes of CPU in worker processes
 @pytest.mark.parametrize("name", CORPUS_FILES)
 def test_readers_agree_on_corpus_file(name: str, corpus: Path, reference_verdicts: dict[str, Future[Check]]
                                       ) -> None:

@@ -626,6 +626,7 @@ def test_implicit_tls_and_a_mismatched_security_setting(certificate: Certificate
 # --- the service runs the reminders daily ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("send", [True, False])
 def test_the_service_sends_or_lists_the_due_reminders(tmp_path: Path, settings: Settings,
                                                       mail_server: MailServer, send: bool) -> None:

@@ -54,6 +54,7 @@ def all_cells(path: Path) -> set[str]:
 # --- init never destroys ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_init_twice_keeps_what_the_admin_edited(tmp_path: Path, home: dict[str, str]) -> None:
     root = tmp_path / "Participatie"
     first = init(root, cwd=tmp_path, env=home)
@@ -73,6 +74,7 @@ def test_init_twice_keeps_what_the_admin_edited(tmp_path: Path, home: dict[str, 
     assert not (root / "Sjablonen" / "Vorige versies").exists()
 
 
+@pytest.mark.slow
 def test_init_vernieuw_backs_up_before_it_replaces(tmp_path: Path, home: dict[str, str]) -> None:
     root = tmp_path / "Participatie"
     init(root, cwd=tmp_path, env=home)
@@ -103,6 +105,7 @@ def test_init_uses_the_roots_own_settings_whatever_the_current_folder(tmp_path: 
     assert "Verkeerde Wijk" not in cells and "Hoensbroek" not in cells
 
 
+@pytest.mark.slow
 def test_templates_build_backs_up_what_it_replaces(tmp_path: Path, home: dict[str, str]) -> None:
     out = tmp_path / "Sjablonen"
     assert run_cli("templates", "build", "--out", out, cwd=tmp_path, env=home).returncode == 0
@@ -136,6 +139,7 @@ def test_proposal_templates_in_sjablonen_are_used_by_default(tmp_path: Path) -> 
         "a template named in the settings wins"
 
 
+@pytest.mark.slow
 def test_the_admins_edit_of_the_template_reaches_the_proposal(tmp_path: Path, home: dict[str, str]) -> None:
     root = tmp_path / "Participatie"
     init(root, cwd=tmp_path, env=home)
@@ -163,6 +167,7 @@ def _processed_root(tmp_path: Path, home: dict[str, str]) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_register_and_reminders_take_the_root_from_anywhere(tmp_path: Path, home: dict[str, str]) -> None:
     root = _processed_root(tmp_path, home)
     elsewhere = tmp_path / "elders"
@@ -204,6 +209,7 @@ def test_root_that_does_not_exist_is_refused(tmp_path: Path, home: dict[str, str
 # --- doctor -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_doctor_on_a_fresh_root(tmp_path: Path, home: dict[str, str]) -> None:
     root = tmp_path / "Participatie"
     init(root, cwd=tmp_path, env=home)
@@ -219,6 +225,7 @@ def test_doctor_on_a_fresh_root(tmp_path: Path, home: dict[str, str]) -> None:
     assert out.rstrip().endswith("2 punten om op te letten."), "no database and no service yet"
 
 
+@pytest.mark.slow
 def test_doctor_names_what_is_missing_or_broken(tmp_path: Path, home: dict[str, str]) -> None:
     root = tmp_path / "Participatie"
     init(root, cwd=tmp_path, env=home)
@@ -255,6 +262,7 @@ def watched_root(tmp_path: Path, home: dict[str, str]) -> Iterator[tuple[Path, l
         watcher.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("polling", [False, True])
 def test_doctor_sees_the_running_service(watched_root: tuple[Path, list[Watcher]], tmp_path: Path,
                                          home: dict[str, str], polling: bool) -> None:

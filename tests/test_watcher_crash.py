@@ -51,6 +51,8 @@ from watcher_support import (
     visible_files,
 )
 
+pytestmark = pytest.mark.slow  # every test here starts the service (tests/conftest.py: what slow means)
+
 SEED = int(os.environ.get("TOOLBOX_CRASH_SEED", "5052026"))
 COUNT = 100
 

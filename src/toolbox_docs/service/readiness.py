@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import stat
 import struct
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,18 +80,26 @@ def _read_at(fd: int, start: int, end: int) -> bytes:
 
 
 class Readiness:
-    def __init__(self, delay: float) -> None:
+    """Remembers the size and modification time each file was last seen with, and since when.
+
+    The clock is wall-clock seconds (``time.time`` in the service), because a file's modification time is:
+    a file whose modification time is older than the delay has stood still that long already. Tests inject
+    a clock and step it instead of sleeping.
+    """
+
+    def __init__(self, delay: float, *, clock: Callable[[], float] = time.time) -> None:
         self.delay = delay
         self.settle = max(5 * delay, 5.0)
+        self.clock = clock
         self._seen: dict[Path, _Seen] = {}
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
 
-    def check(self, path: Path, now: float) -> str:
-        """'ready', 'waiting' or 'gone'. ``now`` is wall-clock time (``time.time()``): a file whose
-        modification time is older than the delay has stood still that long already. Anything but a
-        regular file (a link, a pipe, a folder) counts as 'gone': it is never processed."""
+    def check(self, path: Path) -> str:
+        """'ready', 'waiting' or 'gone'. Anything but a regular file (a link, a pipe, a folder) counts as
+        'gone': it is never processed."""
+        now = self.clock()
         try:
             info = os.lstat(path)
         except FileNotFoundError:

@@ -4,8 +4,9 @@ Events are hints: the roots are scanned at start and every ``herscan_seconden``,
 the content hash in the ledger, so a missed or doubled event is harmless. Each ready file goes to the
 worker process (time and memory bounds); deferred and failed work is retried after
 ``opnieuw_proberen_seconden``, doubling for each further attempt on the same content up to
-``MAX_RETRY_SECONDS``, so that files that cannot be finished (documents left open, a read-only folder)
-do not crowd out new work; a change of the file, or an owner file going away, brings its turn forward.
+``schedule.MAX_RETRY_SECONDS``, so that files that cannot be finished (documents left open, a read-only folder)
+do not crowd out new work; a change of the file, or an owner file going away, brings its turn forward
+(the policy is ``schedule.Schedule``; when a file is ready is ``readiness.Readiness``).
 A root that goes away is reported in the log and the heartbeat, and watched again when it is back; so is
 a share mounted at or below a root that is unmounted (``mounts.py``): nothing is read or written there
 until it is mounted again, then everything is looked at again.
@@ -41,6 +42,7 @@ from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
 from toolbox_docs.service.observer import Watch
 from toolbox_docs.service.readiness import Readiness
+from toolbox_docs.service.schedule import Schedule
 from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
 from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
@@ -64,8 +66,6 @@ for _name in ("toolbox_docs.service", "toolbox_docs.register"):
     logging.getLogger(_name).addFilter(_PrintableArguments())
 
 HEALTH_SECONDS = 5.0
-CRASH_ATTEMPTS = 3
-MAX_RETRY_SECONDS = 600.0
 MAX_STATE_WAIT_SECONDS = 60.0
 
 
@@ -134,9 +134,7 @@ class Service:
         self.stopping = threading.Event()
         self.watch = Watch(self.roots, polling=polling, interval=interval or settings.polling_interval)
         self.readiness = Readiness(settings.stability_delay)
-        self.pending: dict[Path, float] = {}
-        self.attempts: Counter[tuple[Path, str]] = Counter()
-        self.retries: dict[Path, tuple[str, int]] = {}  # path -> (content digest, unfinished runs in a row)
+        self.schedule = Schedule(settings.retry_interval)  # which files wait, until when; the back-off
         self.digests: dict[Path, tuple[int, int, str]] = {}
         self.stats = _Stats()
         self.results: list[WorkResult] = []
@@ -242,13 +240,13 @@ class Service:
             except StateError as error:
                 self._state_trouble(error)
             self._daily()
-            if self.once and not self.pending:
+            if self.once and not self.schedule:
                 break
             self._wait()
 
     def _wait(self) -> None:
         try:
-            hint = self.watch.hints.get(timeout=0.1 if self.pending else 0.5)
+            hint = self.watch.hints.get(timeout=0.1 if self.schedule else 0.5)
         except queue.Empty:
             return
         self._hint(*hint)
@@ -261,10 +259,10 @@ class Service:
                 return root
         return None
 
-    def _want(self, path: Path, *, when: float | None = None) -> None:
+    def _want(self, path: Path) -> None:
         root = self._root_of(path)
         if root is not None and is_candidate(path, root):
-            self.pending[path] = min(self.pending.get(path, float("inf")), when or time.time())
+            self.schedule.want(path)
 
     def _scan_all(self) -> None:
         for root in self.roots:
@@ -280,7 +278,7 @@ class Service:
                     self._restart_watch()
             temps: list[Path] = []
             for path in scan(root, temps):
-                if path in self.pending and not self._stat_changed(path):
+                if path in self.schedule and not self._stat_changed(path):
                     continue  # already has its turn (a retry keeps its later turn unless the file changed)
                 if self._changed(path):
                     self._want(path)
@@ -337,8 +335,7 @@ class Service:
                     if is_candidate(found, root):
                         self._want(found)
         elif kind == "deleted" and path.name.startswith("~$"):
-            for waiting in [p for p in self.pending if p.parent == path.parent]:
-                self.pending[waiting] = time.time()
+            self.schedule.owner_gone(path.parent)
 
     def _check_health(self) -> None:
         if self._check_mounts() or not self.watch.healthy():
@@ -366,17 +363,15 @@ class Service:
     # --- doing work ---------------------------------------------------------------------------
 
     def _work(self) -> None:
-        now = time.time()
-        for path in sorted(p for p, when in self.pending.items() if when <= now):
+        for path in self.schedule.due():
             if self.stopping.is_set():
                 return
             self._beat_soon()  # a long run of files must not look like a dead service
-            readiness = self.readiness.check(path, time.time())
+            readiness = self.readiness.check(path)
             if readiness == "gone":
-                self.pending.pop(path, None)
-                self.retries.pop(path, None)
+                self.schedule.forget(path)
             elif readiness == "ready":
-                self.pending.pop(path, None)
+                self.schedule.take(path)
                 self._handle(path)
 
     def _digest(self, path: Path) -> str | None:
@@ -422,9 +417,9 @@ class Service:
         if self.once:
             self.results.append(result)
         elif result.outcome in (Outcome.DEFERRED.value, Outcome.FAILED.value):
-            self.pending[path] = time.time() + self._retry_delay(path, result.sha256 or digest or "")
+            self.schedule.later(path, result.sha256 or digest or "")
         else:
-            self.retries.pop(path, None)
+            self.schedule.finished(path)
 
     def _state_waits(self, path: Path, ident: str, result: WorkResult) -> None:
         """The state database was busy or full while the file was processed: not the file's fault. No
@@ -438,21 +433,13 @@ class Service:
             self.results.append(result)
             self.stats.counts[Outcome.FAILED.value] += 1
         else:
-            self.pending[path] = time.time() + delay
-
-    def _retry_delay(self, path: Path, digest: str) -> float:
-        """``opnieuw_proberen_seconden``, doubled for each unfinished run of the same content in a row."""
-        previous, count = self.retries.get(path, ("", 0))
-        count = count + 1 if previous == digest else 1
-        self.retries[path] = (digest, count)
-        return float(min(self.settings.retry_interval * 2 ** min(count - 1, 20), MAX_RETRY_SECONDS))
+            self.schedule.wait(path, delay)
 
     def _failed(self, path: Path, digest: str | None, result: WorkResult) -> WorkResult:
         """A file that hit a bound or crashed the worker: feedback when final, else a retry later."""
-        key = (path, digest or "")
-        self.attempts[key] += 1
-        if result.failure == CRASH and self.attempts[key] < CRASH_ATTEMPTS:
-            log.error("[%s] %s: verwerking mislukt (poging %d): %s", file_id(path), path, self.attempts[key],
+        attempt = self.schedule.failed(path, digest or "", crashed=result.failure == CRASH)
+        if attempt is not None:
+            log.error("[%s] %s: verwerking mislukt (poging %d): %s", file_id(path), path, attempt,
                       result.message.strip().splitlines()[-1] if result.message.strip() else "")
             return WorkResult(str(path), Outcome.FAILED.value, None, digest, "verwerking mislukt; volgt opnieuw", ())
         if result.failure == LIMIT:
@@ -513,7 +500,7 @@ class Service:
             "polling": self.watch.polling,
             "started": self.stats.started,
             "beat": time.time(),
-            "pending": len(self.pending),
+            "pending": len(self.schedule),
             "counts": dict(self.stats.counts),
             "last": self.stats.last,
             "busy": self.busy,
