@@ -46,7 +46,9 @@ pytestmark = pytest.mark.libreoffice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-SCHEMAS = REPO.parent / "shared" / "ooxml-schemas"
+# The shared folder beside the project root (as CI clones it), else the one on this machine.
+SCHEMAS = next((c for c in (REPO.parent / "shared" / "ooxml-schemas", Path("/work/shared/ooxml-schemas"))
+                if (c / "all.xsd").is_file()), REPO.parent / "shared" / "ooxml-schemas")
 TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 LIST_MARK_OR_PAGE = re.compile(r"\d+\.?|[•·]")
 PLACEHOLDER = re.compile(r"\[[^\]\n]{1,80}\]")
