@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import need
 from toolbox_docs.names import output_stem, printable, storable
 from toolbox_docs.state import State, path_key
 from watcher_support import (
@@ -106,8 +107,7 @@ def test_a_name_that_is_not_utf8_is_processed_and_the_service_keeps_serving(
         watchers: Callable[..., Watcher], tmp_path: Path) -> None:
     root = make_root(tmp_path)
     folder = project(root, "Latin-1")
-    if not _can_hold_bytes(folder):
-        pytest.skip("this file system refuses names that are not UTF-8")
+    need(_can_hold_bytes(folder), "this file system refuses names that are not UTF-8")
     odd = folder / LATIN1
     data = make_intake(project_name="Café aan het plein")
     odd.write_bytes(data)
