@@ -27,7 +27,7 @@ def _blocks(intake: bytes, settings: Settings, work: Path) -> tuple[Any, ...]:
     from toolbox_docs.documents.blocks import BulletList
     from toolbox_docs.documents.context import paragraph_context
     from toolbox_docs.forms.check import check_with_settings
-    from toolbox_docs.pipeline import Runtime
+    from toolbox_docs.pipeline.process import Runtime
 
     runtime = Runtime.open(settings.replace(state_db=work / "paragraph-state.sqlite"))
     record = check_with_settings(intake, settings).record

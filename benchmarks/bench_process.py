@@ -40,9 +40,9 @@ def run(work: Path, intake: bytes, *, rounds: int, log: Any) -> dict[str, Any]:
     import openpyxl
 
     from toolbox_docs.forms.xlsx_read import read_form
-    from toolbox_docs.fsio import Folder, sha256
-    from toolbox_docs.pipeline import Outcome, Runtime, process_file
-    from toolbox_docs.register import Register
+    from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
+    from toolbox_docs.register.projects import Register
+    from toolbox_docs.share.fsio import Folder, sha256
     from toolbox_docs.state import path_key
 
     settings = Settings().replace(state_db=work / "state" / "state.sqlite")

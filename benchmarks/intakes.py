@@ -18,13 +18,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
+from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID
 from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
 from toolbox_docs.forms.xlsx_template import build_workbook
-from toolbox_docs.ooxml import OLE2_MAGIC
 from toolbox_docs.settings import Settings
+from toolbox_docs.share.ooxml import OLE2_MAGIC
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 

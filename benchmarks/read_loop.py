@@ -21,7 +21,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-CHUNK = 32  # as toolbox_docs.batch.CHUNK
+CHUNK = 32  # as toolbox_docs.pipeline.batch.CHUNK
 
 
 def _openpyxl(path: str) -> None:

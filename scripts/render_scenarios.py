@@ -24,7 +24,7 @@ from advisor_scenarios import BY_NAME, SCENARIOS  # noqa: E402
 from toolbox_docs.forms.schema import INTAKE_SCHEMA  # noqa: E402
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values  # noqa: E402
 from toolbox_docs.forms.xlsx_template import build_workbook  # noqa: E402
-from toolbox_docs.pipeline import Runtime, process_file  # noqa: E402
+from toolbox_docs.pipeline.process import Runtime, process_file  # noqa: E402
 from toolbox_docs.settings import Settings  # noqa: E402
 
 

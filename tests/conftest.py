@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
+from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook

@@ -54,12 +54,12 @@ from test_ooxml import (
     with_doctype,
     zip_bomb,
 )
-from toolbox_docs import fsio
 from toolbox_docs.forms.check import check_workbook
-from toolbox_docs.ooxml import OLE2_MAGIC, XLSM
-from toolbox_docs.pipeline import Outcome, ProcessResult, Runtime, process_file
-from toolbox_docs.register_xlsx import exporter_for
+from toolbox_docs.pipeline.process import Outcome, ProcessResult, Runtime, process_file
+from toolbox_docs.register.xlsx import exporter_for
 from toolbox_docs.settings import Settings
+from toolbox_docs.share import fsio
+from toolbox_docs.share.ooxml import OLE2_MAGIC, XLSM
 from toolbox_docs.state import State
 from watcher_support import (
     EVALUATION,
@@ -643,7 +643,7 @@ def test_stale_owner_file_is_waited_for_and_the_note_says_how_to_release_it(runt
 def test_file_deleted_while_processed_is_done_from_the_private_copy(runtime: Runtime,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The pipeline reads the file once; deleting it afterwards changes nothing of the run."""
-    import toolbox_docs.pipeline as pipeline
+    import toolbox_docs.pipeline.process as pipeline
 
     path = place(runtime, "Verdwijnt", "intake.xlsx", make_intake())
     real = pipeline.check_with_settings
@@ -661,7 +661,7 @@ def test_file_deleted_while_processed_is_done_from_the_private_copy(runtime: Run
 
 def test_folder_deleted_while_processed_is_ignored_and_nothing_is_left(runtime: Runtime,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import toolbox_docs.pipeline as pipeline
+    import toolbox_docs.pipeline.process as pipeline
 
     path = place(runtime, "Map verdwijnt", "intake.xlsx", make_intake())
     real = pipeline.check_with_settings

@@ -33,7 +33,7 @@ import pytest
 
 from test_adversarial_files import FORM, _can_mount, shared_strings_workbook, tmpfs
 from toolbox_docs.errors import StateError
-from toolbox_docs.fsio import TEMP_PREFIX
+from toolbox_docs.share.fsio import TEMP_PREFIX
 from toolbox_docs.state import LedgerEntry, State
 from watcher_support import (
     FEEDBACK,

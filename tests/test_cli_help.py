@@ -13,8 +13,8 @@ import pytest
 from babel.messages.extract import extract_from_file
 
 from cli_support import run_cli
-from toolbox_docs.cli import main
-from toolbox_docs.cli_dutch import MESSAGES, PLURALS
+from toolbox_docs.cli.dutch import MESSAGES, PLURALS
+from toolbox_docs.cli.main import main
 
 ENGLISH = re.compile(r"\b(Usage|Options|Commands|Show this|Show the|OPTIONS|COMMAND|ARGS|PATHS?|FILE|DIRECTORY|"
                      r"TEXT|INTEGER|FLOAT|RANGE|ROOTS?|TERMS|default:|required|Error|Invalid|does not exist|"

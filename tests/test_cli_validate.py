@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from toolbox_docs.cli import main
+from toolbox_docs.cli.main import main
 from toolbox_docs.forms.layout import layout
 from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook

@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from dutch import is_dutch
-from toolbox_docs.batch import WORKBOOK_SUFFIXES, check_file
 from toolbox_docs.forms.check import VALID
+from toolbox_docs.pipeline.batch import WORKBOOK_SUFFIXES, check_file
 from toolbox_docs.settings import Settings
 
 pytestmark = pytest.mark.corpus

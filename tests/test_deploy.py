@@ -18,7 +18,7 @@ import pytest
 
 from cli_support import cli_environment, run_cli
 from conftest import REPO, need
-from toolbox_docs.cli import main
+from toolbox_docs.cli.main import main
 from toolbox_docs.settings import _ENV, Limits
 from watcher_support import INTAKE, Watcher, make_intake, make_root, project, save_like_excel, sha256_bytes
 
@@ -231,10 +231,10 @@ def test_a_wheel_built_from_the_repository_installs_and_runs(tmp_path: Path) -> 
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-        assert "toolbox-docs = toolbox_docs.cli:main" in archive.read(entry_points).decode()
+        assert "toolbox-docs = toolbox_docs.cli.main:main" in archive.read(entry_points).decode()
     data = "toolbox_docs/_data/templates/"
     for needed in (f"{data}collegevoorstel.docx", f"{data}toolbox.voorbeeld.toml",
-                   f"{data}teksten/participatieparagraaf.html.j2", "toolbox_docs/cli_dutch.py"):
+                   f"{data}teksten/participatieparagraaf.html.j2", "toolbox_docs/cli/dutch.py"):
         assert needed in names, needed
 
     site = tmp_path / "site"

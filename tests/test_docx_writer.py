@@ -30,13 +30,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import need
-from toolbox_docs import ooxml
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
 from toolbox_docs.documents.docx_render import column_widths
 from toolbox_docs.documents.docx_styles import TableText, longest_word_em
 from toolbox_docs.documents.docx_writer import build_document, write_section
 from toolbox_docs.errors import DocumentError
 from toolbox_docs.settings import Limits
+from toolbox_docs.share import ooxml
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "templates"

@@ -24,14 +24,14 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from intake_factory import uitdaagrecht_community_centre
-from toolbox_docs import register_xlsx
-from toolbox_docs.cli import main
+from toolbox_docs.cli.main import main
 from toolbox_docs.formatting import euro, hours, number
 from toolbox_docs.forms.check import check_workbook
 from toolbox_docs.forms.schema import CRITERION_KEYS, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
-from toolbox_docs.pipeline import Outcome, Runtime, process_file
-from toolbox_docs.register import FINISHED
+from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
+from toolbox_docs.register import xlsx as register_xlsx
+from toolbox_docs.register.projects import FINISHED
 from toolbox_docs.settings import Settings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

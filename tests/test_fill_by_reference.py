@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from toolbox_docs.cli import main
+from toolbox_docs.cli.main import main
 from toolbox_docs.forms.check import VALID, check_workbook
 from toolbox_docs.settings import Settings
 

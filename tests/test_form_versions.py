@@ -27,8 +27,8 @@ import pytest
 
 from form_fixtures import ANSWERS, Answers, digest, fixture_name, fixture_path, manifest
 from toolbox_docs.advice import advice_to_json, advise, load_advice_data
+from toolbox_docs.advice.evaluation import verdict
 from toolbox_docs.errors import WorkbookError
-from toolbox_docs.evaluation import verdict
 from toolbox_docs.forms.check import VALID, check_workbook
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.migrations import MIGRATIONS
@@ -45,7 +45,7 @@ from toolbox_docs.forms.schema import (
 from toolbox_docs.forms.vocab import Level, RobRung
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook
-from toolbox_docs.pipeline import Outcome, Runtime, process_file
+from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
 
 # The answers of each released fixture as a person would type them into TODAY's template. Rewrite an

@@ -32,13 +32,13 @@ from click.testing import CliRunner
 
 from test_evaluation_flow import USED, evaluation_values
 from test_links import proposal_with_anchor
-from toolbox_docs import register_xlsx
-from toolbox_docs.cli import main
+from toolbox_docs.cli.main import main
 from toolbox_docs.forms.xlsx_fill import fill_workbook
-from toolbox_docs.identity import read_stamp
-from toolbox_docs.pipeline import Outcome, ProcessResult, Runtime, process_file
-from toolbox_docs.register import FINISHED, RUNNING
-from toolbox_docs.reminders import find_due
+from toolbox_docs.pipeline.identity import read_stamp
+from toolbox_docs.pipeline.process import Outcome, ProcessResult, Runtime, process_file
+from toolbox_docs.register import xlsx as register_xlsx
+from toolbox_docs.register.projects import FINISHED, RUNNING
+from toolbox_docs.register.reminders import find_due
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import path_key
 from watcher_support import (

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs.outputs import LEASE_NAME
+from toolbox_docs.pipeline.outputs import LEASE_NAME
 from toolbox_docs.service.lease import STALE_SECONDS
 from watcher_support import INTAKE, Watcher, make_intake, make_root, project, save_like_excel, sha256_bytes
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Converter
-from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS
+from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS
 from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.settings import Settings
@@ -72,7 +72,7 @@ def test_blank_templates_convert_to_pdf(soffice: Converter, tmp_path: Path, blan
                                        blank_evaluation: bytes) -> None:
     from click.testing import CliRunner
 
-    from toolbox_docs.cli import main
+    from toolbox_docs.cli.main import main
 
     result = CliRunner().invoke(main, ["templates", "build", "--out", str(tmp_path / "sjablonen")])
     assert result.exit_code == 0, result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolbox_docs.doctor import FIX, NOTE, OK, _mount_advice
+from toolbox_docs.cli.doctor import FIX, NOTE, OK, _mount_advice
 from toolbox_docs.service.mounts import Mount, mount_of, parse_mountinfo, read_mounts
 
 MOUNTINFO = """\

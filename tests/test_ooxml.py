@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs import ooxml
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID, Check, check_workbook
-from toolbox_docs.ooxml import OLE2_MAGIC, XLSM, XLTX, sniff
-from toolbox_docs.publish import content_digest
 from toolbox_docs.settings import Settings
+from toolbox_docs.share import ooxml
+from toolbox_docs.share.ooxml import OLE2_MAGIC, XLSM, XLTX, sniff
+from toolbox_docs.share.publish import content_digest
 
 SETTINGS = Settings()
 SECONDS = 5.0

@@ -17,7 +17,7 @@ from test_docx_writer import pdf_text
 from toolbox_docs.documents.blocks import Paragraph
 from toolbox_docs.documents.docx_fields import control_id
 from toolbox_docs.documents.docx_writer import write_section
-from toolbox_docs.project_runs import header_fields
+from toolbox_docs.pipeline.runs import header_fields
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
 

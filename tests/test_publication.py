@@ -34,12 +34,12 @@ from openpyxl import load_workbook
 
 from conftest import REPO, Converter, need
 from test_evaluation_flow import EVALUATION_DAY, INTAKE_DAY, USED, evaluation_values
-from toolbox_docs import register_xlsx
-from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
+from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import EXPLANATION_WIDTH, build_workbook
-from toolbox_docs.pipeline import Outcome, Runtime, process_file
+from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
+from toolbox_docs.register import xlsx as register_xlsx
 from toolbox_docs.settings import Settings
 
 pytestmark = pytest.mark.libreoffice

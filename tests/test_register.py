@@ -17,15 +17,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from intake_factory import make_intake
-from toolbox_docs.cli import main
+from toolbox_docs.advice.evaluation import verdict
+from toolbox_docs.cli.main import main
 from toolbox_docs.errors import StateError
-from toolbox_docs.evaluation import verdict
 from toolbox_docs.forms.records import Evaluation, MethodUsed
 from toolbox_docs.forms.schema import CRITERION_KEYS
 from toolbox_docs.forms.vocab import Level, ParticipationKind, Score, Support
-from toolbox_docs.pipeline import Runtime
-from toolbox_docs.register import FINISHED, RUNNING, Project, excerpt, fold
-from toolbox_docs.reminders import ReminderLog
+from toolbox_docs.pipeline.process import Runtime
+from toolbox_docs.register.projects import FINISHED, RUNNING, Project, excerpt, fold
+from toolbox_docs.register.reminders import ReminderLog
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import MIGRATIONS, State
 
@@ -117,7 +117,7 @@ def test_an_id_drawn_twice_never_overwrites_the_project_that_has_it(runtime: Run
     """Ids are six hex digits, so with thousands of projects two will draw the same one now and then
     (a watcher test met it at 400). The second project must get another id, never the first one's row."""
     draws = iter(["abcdef", "abcdef", "abcdef", "123456"])
-    monkeypatch.setattr("toolbox_docs.register.secrets.token_hex", lambda _: next(draws))
+    monkeypatch.setattr("toolbox_docs.register.projects.secrets.token_hex", lambda _: next(draws))
 
     first = add(runtime, tmp_path, "Plein")
     second = add(runtime, tmp_path, "Park")
@@ -131,7 +131,7 @@ def test_no_free_id_is_a_clear_error_not_a_lost_project(runtime: Runtime, tmp_pa
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     add(runtime, tmp_path, "Plein")
     taken = runtime.register.all()[0].project_id.removeprefix("P-2026-")
-    monkeypatch.setattr("toolbox_docs.register.secrets.token_hex", lambda _: taken)
+    monkeypatch.setattr("toolbox_docs.register.projects.secrets.token_hex", lambda _: taken)
     with pytest.raises(StateError, match="geen vrij projectnummer"):
         add(runtime, tmp_path, "Park")
     assert [p.name for p in runtime.register.all()] == ["Plein"]

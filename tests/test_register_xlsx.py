@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 from conftest import Converter, need
 from intake_factory import make_intake
 from toolbox_docs.forms.xlsx_cells import MAX_CELL_CHARS
-from toolbox_docs.outputs import REGISTER_NAME
-from toolbox_docs.pipeline import Runtime
-from toolbox_docs.register import FINISHED, RUNNING, Project
-from toolbox_docs.register_xlsx import exporter_for, register_workbook
+from toolbox_docs.pipeline.outputs import REGISTER_NAME
+from toolbox_docs.pipeline.process import Runtime
+from toolbox_docs.register.projects import FINISHED, RUNNING, Project
+from toolbox_docs.register.xlsx import exporter_for, register_workbook
 from toolbox_docs.settings import Settings
 
 FORMULA = '=HYPERLINK("x")'

@@ -32,14 +32,14 @@ from click.testing import CliRunner, Result
 from conftest import need
 from intake_factory import make_intake
 from test_register import make_evaluation
-from toolbox_docs.cli import main
+from toolbox_docs.advice.evaluation import verdict
+from toolbox_docs.cli.main import main
 from toolbox_docs.errors import MailError, SettingsError
-from toolbox_docs.evaluation import verdict
 from toolbox_docs.forms.records import Evaluation
-from toolbox_docs.mail import Mail, Mailer, build_message
-from toolbox_docs.pipeline import Runtime
-from toolbox_docs.register import FINISHED, RUNNING, Project
-from toolbox_docs.reminders import (
+from toolbox_docs.pipeline.process import Runtime
+from toolbox_docs.register.mail import Mail, Mailer, build_message
+from toolbox_docs.register.projects import FINISHED, RUNNING, Project
+from toolbox_docs.register.reminders import (
     CLAIM_MINUTES,
     EVALUATE,
     EXTERNAL,

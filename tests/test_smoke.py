@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from toolbox_docs.cli import main
-from toolbox_docs.examples import EXAMPLE_VALUES
+from toolbox_docs.cli.examples import EXAMPLE_VALUES
+from toolbox_docs.cli.main import main
 from toolbox_docs.forms.check import VALID, check_workbook
 from toolbox_docs.settings import Settings
 

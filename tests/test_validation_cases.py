@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
+from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
 from toolbox_docs.forms.layout import column_letter, layout
 from toolbox_docs.forms.schema import (

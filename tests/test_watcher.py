@@ -1,7 +1,7 @@
 """The watcher service end to end: the real ``toolbox-docs watch`` as a subprocess on a temporary root.
 
 Every wait polls for a condition with a deadline (``watcher_support.wait_for``); nothing sleeps to wait
-for a result. Intakes are generated from the worked example (``toolbox_docs.examples``), with the field
+for a result. Intakes are generated from the worked example (``toolbox_docs.cli.examples``), with the field
 values each scenario needs changed; the only foreign file is a plain openpyxl workbook.
 """
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs.fsio import TEMP_PREFIX, TEMP_SUFFIX
+from toolbox_docs.share.fsio import TEMP_PREFIX, TEMP_SUFFIX
 from watcher_support import (
     INTAKE,
     OUTPUTS,

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
-from toolbox_docs.cli import main
+from toolbox_docs.cli.main import main
 from toolbox_docs.forms.layout import INPUT_COLUMN, LABEL_COLUMN, layout, list_name
 from toolbox_docs.forms.schema import (
     EVALUATION_SCHEMA,

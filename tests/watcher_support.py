@@ -29,8 +29,8 @@ import docx
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 
+from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.errors import StateError
-from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook

@@ -8,11 +8,11 @@ from typing import Any
 
 from babel.dates import format_date
 
+from toolbox_docs.advice.evaluation import Comparison, verdict
 from toolbox_docs.advice.model import Advice, Quadrant, StakeholderAnalysis
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.advice.stakeholders import OPPONENT
 from toolbox_docs.documents.planning import Phase, Step, planning
-from toolbox_docs.evaluation import Comparison, verdict
 from toolbox_docs.formatting import LOCALE
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.validate import Problem

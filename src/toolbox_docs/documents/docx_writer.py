@@ -48,7 +48,6 @@ from docx.opc.packuri import PackURI
 from docx.opc.parts.coreprops import CorePropertiesPart
 from lxml import etree
 
-from toolbox_docs import ooxml
 from toolbox_docs.documents import docx_render
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Table
 from toolbox_docs.documents.docx_anchor import Element, Site, StyleIndex, W, find_site, put_in, take_out, w
@@ -57,6 +56,7 @@ from toolbox_docs.documents.docx_render import Context, clean_text
 from toolbox_docs.documents.docx_styles import drop_unused_lists, el, styles_root, writable_styles
 from toolbox_docs.errors import DocumentError
 from toolbox_docs.settings import Limits
+from toolbox_docs.share import ooxml
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -15,9 +15,9 @@ import os
 import stat
 from pathlib import Path
 
-from toolbox_docs.batch import WORKBOOK_SUFFIXES
-from toolbox_docs.fsio import TEMP_PREFIX, TEMP_SUFFIX, is_temp_or_owner
-from toolbox_docs.outputs import in_backup_folder, is_register
+from toolbox_docs.pipeline.batch import WORKBOOK_SUFFIXES
+from toolbox_docs.pipeline.outputs import in_backup_folder, is_register
+from toolbox_docs.share.fsio import TEMP_PREFIX, TEMP_SUFFIX, is_temp_or_owner
 
 SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _HIDDEN_OR_SYSTEM = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)

@@ -30,13 +30,10 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
-from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.fsio import Folder, read_private_copy, sha256
-from toolbox_docs.names import printable
-from toolbox_docs.outputs import feedback_path
-from toolbox_docs.pipeline import Outcome
-from toolbox_docs.publish import publish
+from toolbox_docs.pipeline.feedback import feedback_text
+from toolbox_docs.pipeline.outputs import feedback_path
+from toolbox_docs.pipeline.process import Outcome
 from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
@@ -46,6 +43,9 @@ from toolbox_docs.service.schedule import Schedule
 from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
 from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
+from toolbox_docs.share.fsio import Folder, read_private_copy, sha256
+from toolbox_docs.share.names import printable
+from toolbox_docs.share.publish import publish
 from toolbox_docs.state import LedgerEntry, State, path_key
 
 log = logging.getLogger("toolbox_docs.service")
@@ -477,7 +477,7 @@ class Service:
             return
         now = dt.datetime.now().replace(microsecond=0)
         try:
-            from toolbox_docs.reminders import run_daily
+            from toolbox_docs.register.reminders import run_daily
 
             self.reminders_at = run_daily(self.state, self.settings, now=now, log=log)
         except Exception as error:

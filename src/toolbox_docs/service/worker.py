@@ -86,8 +86,8 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
     # Ctrl-C in a terminal reaches the whole process group: the parent handles it (finishing the file in
     # hand, then closing the pipe, which ends this loop); here it would break off the file half-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from toolbox_docs.pipeline import Runtime, process_file
-    from toolbox_docs.register_xlsx import exporter_for
+    from toolbox_docs.pipeline.process import Runtime, process_file
+    from toolbox_docs.register.xlsx import exporter_for
 
     try:
         runtime = Runtime.open(settings, roots=tuple(Path(r) for r in roots), busy_seconds=BUSY_SECONDS)

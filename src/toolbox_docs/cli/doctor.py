@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolbox_docs.blank_workbooks import BLANK_NAMES
 from toolbox_docs.errors import SettingsError, ToolboxError
+from toolbox_docs.forms.blank_workbooks import BLANK_NAMES
 from toolbox_docs.forms.schema import TEMPLATE_VERSIONS
 from toolbox_docs.service.mounts import Mount, is_unc, mount_of, read_mounts
 from toolbox_docs.service.status import is_alive, read_status, status_path
@@ -112,7 +112,7 @@ def _folders(root: Path) -> list[Finding]:
 
 def _blank_workbooks(root: Path, settings: Settings) -> list[Finding]:
     from toolbox_docs.forms.check import check_with_settings
-    from toolbox_docs.fsio import read_private_copy
+    from toolbox_docs.share.fsio import read_private_copy
 
     findings = []
     for kind, name in BLANK_NAMES.items():

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from toolbox_docs import cli_dutch
+from toolbox_docs.cli import dutch as cli_dutch
 from toolbox_docs.errors import ExitCode, ToolboxError
 from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
 
@@ -172,7 +172,7 @@ def templates_build(ctx: click.Context, out_dir: Path) -> None:
 
     Staan ze er al, dan gaat eerst een kopie naar Vorige versies/ in die map.
     """
-    from toolbox_docs.setup_root import write_blank_workbooks
+    from toolbox_docs.share.setup_root import write_blank_workbooks
 
     settings = settings_for(ctx, out_dir if out_dir.exists() else None)
     for line in write_blank_workbooks(out_dir, settings, now=_now()):
@@ -220,7 +220,7 @@ def _open_output(output: Path | None, *, machine: bool) -> Any:
 
 def _workbooks_to_check(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """The workbooks under ``paths``, and a Dutch line for each path that does not exist or holds none."""
-    from toolbox_docs.batch import find_workbooks
+    from toolbox_docs.pipeline.batch import find_workbooks
 
     files: list[Path] = []
     missing: list[str] = []
@@ -261,9 +261,9 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: s
     Afsluitcode 0 als alles geldig is; 1 als er problemen zijn, of als een map niet bestaat of geen
     werkboeken bevat; 2 bij verkeerd gebruik.
     """
-    from toolbox_docs.batch import Checker
-    from toolbox_docs.progress import progress_for
-    from toolbox_docs.reports import Summary, TextReporter, reporter_for
+    from toolbox_docs.cli.progress import progress_for
+    from toolbox_docs.pipeline.batch import Checker
+    from toolbox_docs.pipeline.reports import Summary, TextReporter, reporter_for
 
     started = time.perf_counter()
     files, missing = _workbooks_to_check(paths)
@@ -308,8 +308,8 @@ def _now() -> dt.datetime:
 
 
 def _valid_intake(path: Path, settings: Settings) -> Any:
-    from toolbox_docs.batch import check_file
-    from toolbox_docs.reports import TextReporter
+    from toolbox_docs.pipeline.batch import check_file
+    from toolbox_docs.pipeline.reports import TextReporter
 
     report = check_file(path, settings)
     if not report.check.ok:
@@ -358,8 +358,8 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
     Afsluitcode 0 als alles geschreven is, 1 als het werkboek problemen heeft of iets is uitgesteld,
     2 bij een systeemfout.
     """
-    from toolbox_docs.pipeline import Outcome, Runtime, process_file
-    from toolbox_docs.register_xlsx import exporter_for
+    from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
+    from toolbox_docs.register.xlsx import exporter_for
 
     settings = settings_for(ctx, file)
     if out_dir is not None:
@@ -489,7 +489,7 @@ def _shown_time(value: Any) -> str:
 @click.pass_context
 def demo(ctx: click.Context, keep: Path | None) -> None:
     """Draai het uitgewerkte voorbeeld: kopie naar een tijdelijke map, één keer verwerken, uitvoer tonen."""
-    from toolbox_docs.demo import run_demo
+    from toolbox_docs.cli.demo import run_demo
 
     code = run_demo(keep, echo=click.echo)
     ctx.exit(code)
@@ -507,7 +507,7 @@ def init(ctx: click.Context, root: Path, renew: bool) -> None:
     Wat er al staat, blijft staan (het kan aangepast zijn). De lege werkboeken krijgen de keuzelijsten
     uit MAP/toolbox.toml. De voorstelsjablonen in Sjablonen/ zijn de sjablonen die de dienst gebruikt.
     """
-    from toolbox_docs.setup_root import init_root
+    from toolbox_docs.share.setup_root import init_root
 
     for line in init_root(root, config=ctx.obj.get("config"), renew=renew, now=_now()):
         click.echo(line)
@@ -526,7 +526,7 @@ def doctor(ctx: click.Context, root: Path) -> None:
     Afsluitcode 0 als er niets op te lossen is (ook met punten om op te letten);
     1 als er iets op te lossen is; 2 bij verkeerd gebruik.
     """
-    from toolbox_docs.doctor import FIX, diagnose, summary
+    from toolbox_docs.cli.doctor import FIX, diagnose, summary
 
     findings = diagnose(root, config=ctx.obj.get("config"))
     click.echo(f"Inrichting van {root}:")
@@ -554,7 +554,7 @@ def register_search(ctx: click.Context, terms: Sequence[str], root: Path | None,
     Alle woorden moeten voorkomen; hoofdletters en accenten tellen niet mee.
     Afsluitcode 0 als er iets gevonden is, 1 als er niets gevonden is, 2 bij een systeemfout.
     """
-    from toolbox_docs.register import Register, excerpt, fold
+    from toolbox_docs.register.projects import Register, excerpt, fold
     from toolbox_docs.state import State
 
     settings = state_settings(ctx, root, verbose)
@@ -590,9 +590,9 @@ def register_export(ctx: click.Context, out_file: Path | None, root: Path | None
 
     Afsluitcode 0 als het bestand geschreven is, 2 als dat niet lukt.
     """
-    from toolbox_docs.outputs import REGISTER_NAME
-    from toolbox_docs.register import FINISHED, Register
-    from toolbox_docs.register_xlsx import write_register
+    from toolbox_docs.pipeline.outputs import REGISTER_NAME
+    from toolbox_docs.register.projects import FINISHED, Register
+    from toolbox_docs.register.xlsx import write_register
     from toolbox_docs.state import State
 
     settings = state_settings(ctx, root, verbose)
@@ -619,7 +619,7 @@ def register_rebuild(ctx: click.Context, roots: Sequence[Path]) -> None:
     projectenregister.xlsx wordt opnieuw geschreven. Op de schijf verandert verder niets.
     Afsluitcode 0 als het register is hersteld, 2 bij een systeemfout.
     """
-    from toolbox_docs.rebuild import rebuild_register
+    from toolbox_docs.register.rebuild import rebuild_register
 
     config: Path | None = ctx.obj.get("config")
     settings = load_settings(config=config, root=None if config else roots[0])
@@ -651,7 +651,7 @@ def reminders_command(ctx: click.Context, send: bool, today: dt.date | None, roo
     """
     from toolbox_docs.errors import MailError
     from toolbox_docs.formatting import date_long
-    from toolbox_docs.reminders import find_due, send_reminders
+    from toolbox_docs.register.reminders import find_due, send_reminders
     from toolbox_docs.state import State
 
     settings = state_settings(ctx, root, verbose)

@@ -28,12 +28,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from toolbox_docs.advice.evaluation import Recorded, Verdict, compare
 from toolbox_docs.advice.model import Advice
 from toolbox_docs.errors import StateError
-from toolbox_docs.evaluation import Recorded, Verdict, compare
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.vocab import step_name
-from toolbox_docs.names import printable
+from toolbox_docs.share.names import printable
 from toolbox_docs.state import State, path_key
 
 RUNNING = "lopend"

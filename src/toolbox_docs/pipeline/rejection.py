@@ -7,21 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
 from toolbox_docs.forms.schema import ERROR
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
-from toolbox_docs.names import printable
-from toolbox_docs.outputs import (
+from toolbox_docs.pipeline.feedback import feedback_text
+from toolbox_docs.pipeline.outputs import (
     FEEDBACK,
     SEPARATOR,
     feedback_path,
     output_name,
     output_names,
 )
-from toolbox_docs.publish import publish
-from toolbox_docs.runtime import Outcome, ProcessResult, Runtime
+from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
+from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
+from toolbox_docs.share.names import printable
+from toolbox_docs.share.publish import publish
 
 
 def write_failed(path: Path, source: Folder, check: Check, digest: str, error: WriteError,

@@ -18,25 +18,23 @@ import os
 from pathlib import Path
 from typing import Any, cast
 
+from toolbox_docs.advice.evaluation import Recorded, compare, verdict
 from toolbox_docs.advice.model import Advice
 from toolbox_docs.documents.chart import Party, stakeholder_chart
 from toolbox_docs.documents.context import paragraph_context, plan_context, report_context
 from toolbox_docs.documents.docx_writer import build_document
 from toolbox_docs.errors import DocumentError, WorkbookError
-from toolbox_docs.evaluation import Recorded, compare, verdict
 from toolbox_docs.formatting import date_long
 from toolbox_docs.forms.check import INVALID, Check, check_with_settings
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.schema import ERROR, EVALUATION_SCHEMA, INTAKE
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
-from toolbox_docs.fsio import Folder, names_fit, sha256
-from toolbox_docs.identity import EVALUATION as EVALUATION_DOCUMENT
-from toolbox_docs.identity import PLAN as PLAN_DOCUMENT
-from toolbox_docs.identity import REPORT as REPORT_DOCUMENT
-from toolbox_docs.identity import Beside, intake_present, look, stamp
-from toolbox_docs.names import printable
-from toolbox_docs.outputs import (
+from toolbox_docs.pipeline.identity import EVALUATION as EVALUATION_DOCUMENT
+from toolbox_docs.pipeline.identity import PLAN as PLAN_DOCUMENT
+from toolbox_docs.pipeline.identity import REPORT as REPORT_DOCUMENT
+from toolbox_docs.pipeline.identity import Beside, intake_present, look, stamp
+from toolbox_docs.pipeline.outputs import (
     evaluation_workbook_name,
     feedback_path,
     is_plan,
@@ -44,12 +42,14 @@ from toolbox_docs.outputs import (
     plan_name,
     report_name,
 )
-from toolbox_docs.proposals import Owner, write_paragraph
-from toolbox_docs.publish import Action, Did, open_elsewhere, publish, remove_if_present
-from toolbox_docs.register import FINISHED, Placement, Project
-from toolbox_docs.rejection import names_for, rejected
-from toolbox_docs.runtime import Outcome, ProcessResult, Runtime
+from toolbox_docs.pipeline.proposals import Owner, write_paragraph
+from toolbox_docs.pipeline.rejection import names_for, rejected
+from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
+from toolbox_docs.register.projects import FINISHED, Placement, Project
 from toolbox_docs.settings import Settings
+from toolbox_docs.share.fsio import Folder, names_fit, sha256
+from toolbox_docs.share.names import printable
+from toolbox_docs.share.publish import Action, Did, open_elsewhere, publish, remove_if_present
 from toolbox_docs.state import path_key
 
 

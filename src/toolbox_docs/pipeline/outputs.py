@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from toolbox_docs.fsio import BACKUP_FOLDER
-from toolbox_docs.names import output_stem as clean_stem
+from toolbox_docs.share.fsio import BACKUP_FOLDER
+from toolbox_docs.share.names import output_stem as clean_stem
 
 PLAN = "participatieplan"
 EVALUATION_WORKBOOK = "evaluatie"

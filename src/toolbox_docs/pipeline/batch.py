@@ -21,8 +21,8 @@ from types import TracebackType
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
 from toolbox_docs.forms.check import UNREADABLE, Check, check_with_settings, refusal
-from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
 from toolbox_docs.settings import Settings
+from toolbox_docs.share.fsio import is_temp_or_owner, read_private_copy
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlsb"}
 # Files per task sent to a worker: large enough that passing tasks and results costs little next to the

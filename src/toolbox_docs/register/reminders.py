@@ -35,9 +35,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from toolbox_docs import formatting
 from toolbox_docs.documents.planning import reminder_dates
 from toolbox_docs.errors import MailError, SettingsError
-from toolbox_docs.mail import Mail, Mailer
-from toolbox_docs.outputs import evaluation_workbook_name, output_stem
-from toolbox_docs.register import RUNNING, Project, Register
+from toolbox_docs.pipeline.outputs import evaluation_workbook_name, output_stem
+from toolbox_docs.register.mail import Mail, Mailer
+from toolbox_docs.register.projects import RUNNING, Project, Register
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import State, path_key

@@ -31,11 +31,11 @@ from pathlib import Path
 from toolbox_docs.errors import DocumentError, SettingsError, WorkbookError
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, check_with_settings, refusal
 from toolbox_docs.forms.schema import EVALUATION
-from toolbox_docs.fsio import Folder, FolderError, WriteError, names_fit, sha256
-from toolbox_docs.project_runs import run_evaluation, run_intake
-from toolbox_docs.publish import content_digest
-from toolbox_docs.rejection import names_for, names_too_long, rejected, write_failed
-from toolbox_docs.runtime import NOTE_CODES, Outcome, ProcessResult, Runtime
+from toolbox_docs.pipeline.rejection import names_for, names_too_long, rejected, write_failed
+from toolbox_docs.pipeline.runs import run_evaluation, run_intake
+from toolbox_docs.pipeline.runtime import NOTE_CODES, Outcome, ProcessResult, Runtime
+from toolbox_docs.share.fsio import Folder, FolderError, WriteError, names_fit, sha256
+from toolbox_docs.share.publish import content_digest
 
 __all__ = ["NOTE_CODES", "Outcome", "ProcessResult", "Runtime", "process_file"]
 

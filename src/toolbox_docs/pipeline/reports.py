@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from toolbox_docs.batch import FileReport
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID
 from toolbox_docs.forms.validate import Problem
+from toolbox_docs.pipeline.batch import FileReport
 
 FORMATS = ("text", "json", "csv", "junit")
 
