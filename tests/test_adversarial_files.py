@@ -517,7 +517,7 @@ def test_register_holds_typed_text_as_text_never_a_formula(runtime: Runtime) -> 
 def test_prepared_evaluation_workbook_holds_typed_text_as_text(runtime: Runtime) -> None:
     """The evaluation workbook is pre-filled with the intake's project name and trekker: a name that starts
     with '=' must stay text there too. Bug (forms/xlsx_template.py, ``_write_fields``): openpyxl turns a
-    string starting with '=' into a formula cell; the register (``register_xlsx``) shows the fix."""
+    string starting with '=' into a formula cell; the register (``register.xlsx``) shows the fix."""
     path = place(runtime, "Evaluatie", "intake.xlsx", with_texts(make_intake(), INJECTED))
     result, _ = run(path, runtime)
     assert result.outcome is Outcome.DONE, result.lines()

@@ -47,7 +47,7 @@ def test_every_message_of_the_installed_click_has_a_dutch_text() -> None:
                     missing.append(message)
             elif message not in MESSAGES:
                 missing.append(message)
-    assert not missing, f"click messages without Dutch text in cli_dutch.py: {missing}"
+    assert not missing, f"click messages without Dutch text in cli/dutch.py: {missing}"
 
 
 def test_translations_keep_the_placeholders_click_fills_in() -> None:

@@ -29,7 +29,7 @@ REPORT = "evaluatieverslag"
 FEEDBACK = "feedback"
 PROPOSALS = ("collegevoorstel", "raadsvoorstel")
 SEPARATOR = " - "
-# The names of the blank workbooks (``blank_workbooks.BLANK_NAMES``) without their extension, by kind.
+# The names of the blank workbooks (``forms.blank_workbooks.BLANK_NAMES``) without their extension, by kind.
 TEMPLATE_STEMS = {"intake": "intake", "evaluatie": "evaluatie"}
 _OUTPUT_SUFFIXES = {
     f"{SEPARATOR}{PLAN}.docx", f"{SEPARATOR}{REPORT}.docx", f"{SEPARATOR}{FEEDBACK}.txt",

@@ -16,7 +16,7 @@ read once into memory through it; everything works on that private copy, and eve
 through that folder (or the output folder's). A write that fails because the input or its folder went away
 or was replaced while it was processed ends as ``genegeerd``.
 
-The runs for a valid intake and evaluation, and the project they belong to, are in ``project_runs``; the
+The runs for a valid intake and evaluation, and the project they belong to, are in ``pipeline.runs``; the
 feedback of a workbook that cannot be used in ``rejection``; the records in ``runtime``. Outcomes are
 values (``Outcome``), recorded in the ledger; only the unexpected raises.
 """
