@@ -132,3 +132,22 @@ def test_a_service_whose_root_is_taken_over_stops(watchers: Callable[..., Watche
     assert first.process.wait(timeout=60) == 2, first.log_tail()
     assert "een andere dienst heeft de map" in first.log_text() and "deze dienst stopt" in first.log_text()
     first.wait_group_gone(deadline=30)
+
+
+def test_the_heartbeat_writes_no_marker_into_a_root_whose_share_is_unmounted(tmp_path: Path) -> None:
+    """A share mounted on the root that goes away leaves its empty mount point: the heartbeat must not put a
+    marker there (it would land on the local disk, under where the share is mounted again)."""
+    from toolbox_docs.service.lease import Lease
+
+    root = tmp_path / "Participatie"
+    root.mkdir()
+    lease = Lease((root,), tmp_path / "state.db")
+    lease.acquire()
+    marker = root / LEASE_NAME
+    assert marker.is_file()
+    marker.unlink()  # what the mount point shows once the share is gone: an empty folder
+    assert lease.renew(force=True, away=lambda folder: folder == root) is None
+    assert not marker.exists(), "no marker written into the empty mount point"
+    assert lease.renew(force=True) is None
+    assert marker.is_file(), "back on the share, the heartbeat writes its marker again"
+    lease.release()

@@ -24,6 +24,7 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -165,10 +166,11 @@ class Lease:
 
     # --- keeping ----------------------------------------------------------------------------------
 
-    def renew(self, *, force: bool = False) -> str | None:
+    def renew(self, *, force: bool = False, away: Callable[[Path], bool] = lambda _root: False) -> str | None:
         """Every ``BEAT_SECONDS``: the heartbeat on each marker. Returns a message when another service has
         taken a root over (then this one must stop), else None. A marker that cannot be written now (the
-        share is away for a moment) is tried again at the next beat."""
+        share is away for a moment) is tried again at the next beat; neither is one on a root for which
+        ``away`` says its share is unmounted (its folder is then the empty mount point on the local disk)."""
         if not force and time.monotonic() - self._last < BEAT_SECONDS:
             return None
         self._last = time.monotonic()
@@ -177,7 +179,7 @@ class Lease:
             if other and other.get("token") != self.token and self._alive(other):
                 return ("een andere dienst heeft de map " + printable(marker.parent) + " overgenomen (computer "
                         f"{other.get('host')}, proces {other.get('pid')}); deze dienst stopt.")
-            if not marker.parent.is_dir():
+            if not marker.parent.is_dir() or away(marker.parent):
                 continue  # the root is away; the service reports that itself
             with contextlib.suppress(LeaseRefused):
                 self._write(marker)

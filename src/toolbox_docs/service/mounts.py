@@ -107,6 +107,11 @@ class MountWatch:
         self.expected.update(present)
         return went, back
 
+    def absent_now(self, point: Path) -> bool:
+        """Whether a share seen mounted on ``point`` is not mounted this very moment (read afresh, not at the
+        last ``check()``): what is there is the empty folder it was mounted on, and nothing may be written."""
+        return point in self.expected and all(m.point != point for m in read_mounts())
+
     def is_gone(self, root: Path) -> bool:
         """Whether the share mounted on ``root`` itself is gone (what is there now is the empty folder)."""
         return root in self.gone

@@ -221,7 +221,7 @@ class Service:
         while not self.stopping.is_set():
             self._drain_hints()
             moment = time.monotonic()
-            lost = self.lease.renew()
+            lost = self.lease.renew(away=self.mounts.absent_now)
             if lost:
                 log.error("%s", lost)
                 self.lost_lease = True
