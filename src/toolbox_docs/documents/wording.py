@@ -15,6 +15,7 @@ Filters: ``euro``, ``uren``, ``getal``, ``datum`` (1 maart 2026), ``datum_kort``
 ``alineas`` (a person's text as they typed it: lines as paragraphs, dashes and bullets as a list;
 ``alineas("Wat ligt vast?")`` runs a bold lead-in into it), ``opsomming`` / ``of_opsomming`` (a Dutch list:
 "a, b en c", "a, b of c"), ``hoofdletter``, ``telwoord`` (5 → "vijf"), ``aantal("partij", "partijen")``,
+``woord`` (a key's word in a word list: ``vragen | map("woord", woorden.vraag)``),
 ``zin`` / ``zinnen`` (the advice's phrases, from ``zinnen.toml``: ``phrasebook.py``). The global ``rang``
 gives the rank of a level or role, to compare them in a sentence. Characters that XML cannot hold are
 removed from every value; ``None`` prints as nothing.
@@ -110,9 +111,7 @@ def _paragraphs(text: str | None, kop: str = "") -> Markup:
 
 def _dutch_list(items: Iterable[Any], word: str = "en") -> str:
     texts = [str(_finalize(item)) for item in items if item not in (None, "")]
-    if len(texts) <= 1:
-        return "".join(texts)
-    joined = ", ".join(texts[:-1]) + f" {word} " + texts[-1]
+    joined = formatting.dutch_list(texts, word)
     if all(isinstance(item, Markup) for item in items if item not in (None, "")):
         return Markup(joined)
     return joined
@@ -168,6 +167,7 @@ def _environment(folder: Path) -> SandboxedEnvironment:
         "hoofdletter": _capital,
         "telwoord": _number_word,
         "aantal": _count,
+        "woord": lambda key, words: env.getitem(words, key),
     })
     env.globals["rang"] = RANKS
     return env
