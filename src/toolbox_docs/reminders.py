@@ -40,7 +40,7 @@ from toolbox_docs.outputs import evaluation_workbook_name, output_stem
 from toolbox_docs.register import RUNNING, Project, Register
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
-from toolbox_docs.state import State, path_key
+from toolbox_docs.state import ReminderRow, State, path_key
 
 EXTERNAL = "extern"
 EVALUATE = "evaluatie"
@@ -127,17 +127,6 @@ def due_reminders(projects: Iterable[Project], *, today: dt.date, sent: Collecti
 # --- the record in the state ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    project_id: str
-    kind: str
-    due: str
-    sent_at: str | None
-    recipient: str
-    attempts: int
-    last_error: str
-
-
 def _stamp(now: dt.datetime) -> str:
     return now.isoformat(timespec="seconds")
 
@@ -149,41 +138,24 @@ class ReminderLog:
         self.state = state
 
     def sent(self) -> set[tuple[str, str]]:
-        rows = self.state.query("SELECT DISTINCT project_id, kind FROM reminders WHERE sent_at IS NOT NULL")
-        return {(str(p), str(k)) for p, k in rows}
+        return self.state.reminders_sent()
 
-    def entries(self) -> list[Entry]:
-        rows = self.state.query("SELECT project_id, kind, due, sent_at, recipient, attempts, last_error "
-                                "FROM reminders ORDER BY project_id, kind, due")
-        return [Entry(*row) for row in rows]
+    def entries(self) -> list[ReminderRow]:
+        return self.state.reminders()
 
     def claim(self, reminder: Reminder, *, now: dt.datetime) -> bool:
         """Take the reminder for sending; False when it was sent, or another run is sending it now."""
-        token = f"{_stamp(now)} {secrets.token_hex(4)}"
-        stale = _stamp(now - dt.timedelta(minutes=CLAIM_MINUTES))
-        key = (reminder.project_id, reminder.kind, reminder.due.isoformat())
-        self.state.execute(
-            "INSERT INTO reminders(project_id, kind, due, claimed_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS ("
-            "SELECT 1 FROM reminders WHERE project_id = ? AND kind = ? AND (sent_at IS NOT NULL "
-            "OR (claimed_at IS NOT NULL AND claimed_at > ?))) "
-            "ON CONFLICT(project_id, kind, due) DO UPDATE SET claimed_at = excluded.claimed_at",
-            (*key, token, reminder.project_id, reminder.kind, stale))
-        rows = self.state.query("SELECT claimed_at FROM reminders "
-                                "WHERE project_id = ? AND kind = ? AND due = ?", key)
-        return bool(rows) and rows[0][0] == token
+        return self.state.claim_reminder(reminder.project_id, reminder.kind, reminder.due.isoformat(),
+                                         token=f"{_stamp(now)} {secrets.token_hex(4)}",
+                                         stale=_stamp(now - dt.timedelta(minutes=CLAIM_MINUTES)))
 
     def mark_sent(self, reminder: Reminder, *, recipient: str, now: dt.datetime) -> None:
-        self.state.execute(
-            "UPDATE reminders SET sent_at = ?, recipient = ?, attempts = attempts + 1, last_error = '', "
-            "claimed_at = NULL WHERE project_id = ? AND kind = ? AND due = ?",
-            (_stamp(now), recipient, reminder.project_id, reminder.kind, reminder.due.isoformat()))
+        self.state.reminder_sent(reminder.project_id, reminder.kind, reminder.due.isoformat(), recipient=recipient,
+                                 at=_stamp(now))
 
     def mark_failed(self, reminder: Reminder, *, error: str, now: dt.datetime) -> None:
-        self.state.execute(
-            "INSERT INTO reminders(project_id, kind, due, attempts, last_error) VALUES (?, ?, ?, 1, ?) "
-            "ON CONFLICT(project_id, kind, due) DO UPDATE SET attempts = attempts + 1, "
-            "last_error = excluded.last_error, claimed_at = NULL",
-            (reminder.project_id, reminder.kind, reminder.due.isoformat(), f"{_stamp(now)} {error}"))
+        self.state.reminder_failed(reminder.project_id, reminder.kind, reminder.due.isoformat(),
+                                   error=f"{_stamp(now)} {error}")
 
 
 # --- the mail -------------------------------------------------------------------------------------
