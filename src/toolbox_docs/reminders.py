@@ -15,7 +15,7 @@ and a person's ``toolbox-docs reminders --send`` never both send it; a claim old
 accepted the message. A failure is recorded (attempts, last error) and the reminder stays due.
 
 ``due_reminders`` is pure; ``ReminderLog`` is the record in the state; ``ReminderText`` renders the mail
-from ``teksten/herinnering.txt.j2`` (sandboxed, plain text: the first line is the subject).
+from ``teksten/herinnering.txt.j2`` with the wording (sandboxed, plain text: the first line is the subject).
 """
 
 from __future__ import annotations
@@ -27,13 +27,10 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, meta
-from jinja2.sandbox import SandboxedEnvironment
 
 from toolbox_docs import formatting
 from toolbox_docs.documents.planning import reminder_dates
+from toolbox_docs.documents.wording import Wording
 from toolbox_docs.errors import MailError, SettingsError
 from toolbox_docs.mail import Mail, Mailer
 from toolbox_docs.outputs import evaluation_workbook_name, output_stem
@@ -161,43 +158,17 @@ class ReminderLog:
 # --- the mail -------------------------------------------------------------------------------------
 
 
-def _text_environment(folder: Path) -> SandboxedEnvironment:
-    # The configured wording folder first; the built-in text when an advisor's folder has no reminder.
-    loader = ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(templates_dir() / "teksten"))])
-    env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True,
-                               lstrip_blocks=True)
-    env.filters.update({"datum": formatting.date_long, "datum_kort": formatting.date_short})
-    return env
-
-
 class ReminderText:
-    """The reminder mail from ``herinnering.txt.j2``; a broken template is a ``SettingsError``."""
+    """The reminder mail from ``herinnering.txt.j2`` (the wording folder's, else the built-in one), rendered
+    by the wording (``documents.wording``); a broken template is a ``SettingsError``."""
 
     def __init__(self, wording_dir: Path) -> None:
         self.folder = wording_dir
-        self.env = _text_environment(wording_dir)
-
-    def _render(self, context: Mapping[str, Any]) -> str:
-        try:
-            assert self.env.loader is not None
-            source, filename, _ = self.env.loader.get_source(self.env, TEMPLATE)
-            unknown = sorted(meta.find_undeclared_variables(self.env.parse(source)) - set(context)
-                             - set(self.env.globals))
-            if unknown:
-                raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. "
-                                    f"Beschikbaar: {', '.join(sorted(context))}.", path=filename)
-            return self.env.get_template(TEMPLATE).render(**context)
-        except TemplateNotFound:
-            raise SettingsError(f"de tekst {TEMPLATE} ontbreekt.", path=self.folder) from None
-        except TemplateError as error:
-            line = getattr(error, "lineno", None)
-            where = f" (regel {line})" if line else ""
-            raise SettingsError(f"de tekst {TEMPLATE} is niet te gebruiken{where}: {error.message}.",
-                                path=self.folder / TEMPLATE) from None
+        self.wording = Wording(wording_dir, fallback=templates_dir() / "teksten")
 
     def mail(self, reminder: Reminder, *, organisation: str) -> Mail:
         workbook = reminder.evaluation_workbook
-        text = self._render({
+        text = self.wording.text(TEMPLATE, {
             "kind": reminder.kind,
             "project_name": reminder.project_name,
             "trekker_name": reminder.trekker_name,
