@@ -2,7 +2,9 @@
 
 Taken: spreadsheets (by extension) inside a watched root. Ignored: Office owner files (``~$…``), temp
 files (``*.tmp``, extension-less temp names Excel writes before it renames), hidden and system files,
-anything in a hidden folder or in ``Vorige versies/``, and the generated register.
+anything in a hidden folder or in ``Vorige versies/``, and the generated register. These rules are the
+batch's too (``batch.is_workbook_name``, ``batch.is_skipped_folder``: one policy); the service adds the
+rules below and Windows' hidden and system attributes.
 
 Symbolic links are never followed: a file that is a link, or that is reached through a linked folder,
 is not a candidate (its real place may lie outside the root, where the person who made the link may not
@@ -15,27 +17,22 @@ import os
 import stat
 from pathlib import Path
 
-from toolbox_docs.batch import WORKBOOK_SUFFIXES
-from toolbox_docs.fsio import TEMP_PREFIX, TEMP_SUFFIX, is_temp_or_owner
-from toolbox_docs.outputs import in_backup_folder, is_register
+from toolbox_docs.batch import is_skipped_folder, is_workbook_name
+from toolbox_docs.fsio import TEMP_PREFIX, TEMP_SUFFIX
 
-SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _HIDDEN_OR_SYSTEM = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)
 
 
 def is_candidate(path: Path, root: Path) -> bool:
-    name = path.name
-    if name.lower() in SYSTEM_NAMES or name.startswith((".", "~")) or is_temp_or_owner(path):
-        return False
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+    """A workbook to look at (the batch's policy: ``batch.is_workbook_name``, ``batch.is_skipped_folder``),
+    inside ``root``, reached without a link and not hidden by Windows."""
+    if not is_workbook_name(path):
         return False
     try:
         relative = path.relative_to(root)
     except ValueError:
         return False
-    if any(part.startswith(".") for part in relative.parts[:-1]):
-        return False
-    if in_backup_folder(relative) or is_register(path):
+    if any(is_skipped_folder(part) for part in relative.parts[:-1]):
         return False
     return not _hidden_on_windows(path) and _reached_without_links(path, root)
 
@@ -66,7 +63,7 @@ def scan(root: Path, temps: list[Path] | None = None) -> list[Path]:
     if root.is_symlink():
         return found  # a folder hint for a link to a folder: not followed
     for folder, subfolders, files in os.walk(root, onerror=lambda error: None):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "Vorige versies")
+        subfolders[:] = sorted(d for d in subfolders if not is_skipped_folder(d))
         for name in sorted(files):
             path = Path(folder) / name
             if temps is not None and name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
