@@ -21,8 +21,8 @@ from toolbox_docs.forms.layout import column_letter
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.raw import CellError, Location, NoCachedValue, RawCell, RawForm, RawRow, RawValue
 from toolbox_docs.forms.schema import KINDS, MARKER_PRODUCT, MARKER_SHEET, FormSchema, schema_for
+from toolbox_docs.limits import Limits
 from toolbox_docs.ooxml import XLSX, Package, XmlElement, open_package, release
-from toolbox_docs.settings import Limits
 
 _REL_SHEET = "/worksheet"
 _REL_STRINGS = "/sharedStrings"
