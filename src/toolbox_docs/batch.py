@@ -21,12 +21,10 @@ from types import TracebackType
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
 from toolbox_docs.forms.check import UNREADABLE, Check, check_with_settings, refusal
-from toolbox_docs.fsio import BACKUP_FOLDER, is_temp_or_owner, read_private_copy
-from toolbox_docs.outputs import is_register
+from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
 from toolbox_docs.settings import Settings
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlsb"}
-SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 # Files per task sent to a worker: large enough that passing tasks and results costs little next to the
 # checking (about a millisecond a file), small enough that the results arrive steadily, in order.
 CHUNK = 32
@@ -41,31 +39,27 @@ class FileReport:
     check: Check
 
 
-# --- which files are workbooks to look at: the one policy, for the batch and the service ----------------
+# --- which files are workbooks to look at: the policy of validate, which the service builds on ------------
 
 
-def is_skipped_folder(name: str) -> bool:
-    """A folder whose content is never looked at: a hidden one, or the backups (``Vorige versies``)."""
-    return name.startswith(".") or name == BACKUP_FOLDER
+def is_hidden_folder(name: str) -> bool:
+    """A folder whose content is never looked at (``validate`` and the service)."""
+    return name.startswith(".")
 
 
 def is_workbook_name(path: Path) -> bool:
-    """Whether a file's name makes it a workbook to look at: a spreadsheet, not an Office owner file, a temp,
-    hidden or system file, nor the generated register. (Where it lies: ``is_skipped_folder``; the service
-    also refuses links and Windows' hidden files: ``service/candidates.py``.)"""
-    name = path.name
-    if name.lower() in SYSTEM_NAMES or name.startswith((".", "~")) or is_temp_or_owner(path):
-        return False
-    return path.suffix.lower() in WORKBOOK_SUFFIXES and not is_register(path)
+    """Whether a file's name makes it a workbook to look at: a spreadsheet, not an Office owner file, a temp
+    or a hidden file. The service adds its own rules on top (``service/candidates.py``)."""
+    return path.suffix.lower() in WORKBOOK_SUFFIXES and not is_temp_or_owner(path) and not path.name.startswith(".")
 
 
 def find_workbooks(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named explicitly, and the workbooks in folders (recursively, sorted; ``is_workbook_name``,
-    skipping ``is_skipped_folder``)."""
+    not in an ``is_hidden_folder``)."""
     for path in paths:
         if path.is_dir():
             for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not is_skipped_folder(d))
+                subfolders[:] = sorted(d for d in subfolders if not is_hidden_folder(d))
                 for name in sorted(files):
                     candidate = Path(folder) / name
                     if is_workbook_name(candidate):

@@ -2,9 +2,10 @@
 
 Taken: spreadsheets (by extension) inside a watched root. Ignored: Office owner files (``~$…``), temp
 files (``*.tmp``, extension-less temp names Excel writes before it renames), hidden and system files,
-anything in a hidden folder or in ``Vorige versies/``, and the generated register. These rules are the
-batch's too (``batch.is_workbook_name``, ``batch.is_skipped_folder``: one policy); the service adds the
-rules below and Windows' hidden and system attributes.
+anything in a hidden folder or in ``Vorige versies/``, and the generated register. The first rules are
+``validate``'s (``batch.is_workbook_name``, ``batch.is_hidden_folder``); the service adds its backups, the
+register, ``~`` names, Windows' hidden and system attributes and the rule on links below, because it writes
+beside what it finds (``validate`` checks a workbook among the backups when asked to).
 
 Symbolic links are never followed: a file that is a link, or that is reached through a linked folder,
 is not a candidate (its real place may lie outside the root, where the person who made the link may not
@@ -17,24 +18,31 @@ import os
 import stat
 from pathlib import Path
 
-from toolbox_docs.batch import is_skipped_folder, is_workbook_name
-from toolbox_docs.fsio import TEMP_PREFIX, TEMP_SUFFIX
+from toolbox_docs.batch import is_hidden_folder, is_workbook_name
+from toolbox_docs.fsio import BACKUP_FOLDER, TEMP_PREFIX, TEMP_SUFFIX
+from toolbox_docs.outputs import is_register
 
 _HIDDEN_OR_SYSTEM = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)
 
 
 def is_candidate(path: Path, root: Path) -> bool:
-    """A workbook to look at (the batch's policy: ``batch.is_workbook_name``, ``batch.is_skipped_folder``),
-    inside ``root``, reached without a link and not hidden by Windows."""
-    if not is_workbook_name(path):
+    """A workbook to look at (``batch.is_workbook_name``, as ``validate`` finds them) that is the service's to
+    process: inside ``root``, not in a hidden folder or among the backups, not a ``~`` name nor the register,
+    reached without a link and not hidden by Windows."""
+    if not is_workbook_name(path) or path.name.startswith("~") or is_register(path):
         return False
     try:
         relative = path.relative_to(root)
     except ValueError:
         return False
-    if any(is_skipped_folder(part) for part in relative.parts[:-1]):
+    if any(_skipped(part) for part in relative.parts[:-1]):
         return False
     return not _hidden_on_windows(path) and _reached_without_links(path, root)
+
+
+def _skipped(folder: str) -> bool:
+    """A folder the service does not look into: a hidden one, or its own backups (``Vorige versies``)."""
+    return is_hidden_folder(folder) or folder == BACKUP_FOLDER
 
 
 def _reached_without_links(path: Path, root: Path) -> bool:
@@ -63,7 +71,7 @@ def scan(root: Path, temps: list[Path] | None = None) -> list[Path]:
     if root.is_symlink():
         return found  # a folder hint for a link to a folder: not followed
     for folder, subfolders, files in os.walk(root, onerror=lambda error: None):
-        subfolders[:] = sorted(d for d in subfolders if not is_skipped_folder(d))
+        subfolders[:] = sorted(d for d in subfolders if not _skipped(d))
         for name in sorted(files):
             path = Path(folder) / name
             if temps is not None and name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
