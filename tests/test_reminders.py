@@ -170,7 +170,7 @@ def test_own_wording_folder_without_the_reminder_uses_the_built_in_one(tmp_path:
     with pytest.raises(SettingsError, match="onbekende gegevens: projectnaam"):
         ReminderText(own).mail(reminder(EXTERNAL), organisation="X")
     (own / "herinnering.txt.j2").write_text("Onderwerp {% if %}\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"herinnering.txt.j2 is niet te gebruiken \(regel 1\)"):
+    with pytest.raises(SettingsError, match=r"herinnering.txt.j2: fout in de tekst \(regel 1\)"):
         ReminderText(own).mail(reminder(EXTERNAL), organisation="X")
     (own / "herinnering.txt.j2").write_text("Alleen een onderwerp\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="moet beginnen met de onderwerpregel"):

@@ -1,4 +1,4 @@
-"""Dutch formatting of money, hours, numbers and dates, with Babel (locale ``nl_NL``).
+"""Dutch formatting of money, hours, numbers, dates and lists, with Babel (locale ``nl_NL``).
 
 Amounts are rounded here with ``ROUND_HALF_UP`` (the way people round money) before Babel formats
 them, so the text never depends on Babel's own rounding mode.
@@ -12,6 +12,7 @@ caller that needs plain ASCII spacing (a CSV for another program) can ``.replace
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -59,3 +60,11 @@ def weeks(count: int) -> str:
 
 def points(count: int) -> str:
     return f"{count} punt" if count == 1 else f"{count} punten"
+
+
+def dutch_list(items: Sequence[str], word: str = "en") -> str:
+    """A Dutch list: ``["a", "b", "c"] -> "a, b en c"``; ``word="of"`` gives "a, b of c". The one joiner
+    (the wording's ``opsomming`` filter, the conditions in validation messages, the doctor's summary)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]

@@ -19,6 +19,7 @@ from typing import Any
 
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.forms.vocab import ALL_LEVELS
+from toolbox_docs.limits import Limits
 from toolbox_docs.resources import templates_dir
 
 SETTINGS_FILE = "toolbox.toml"
@@ -50,19 +51,6 @@ def default_state_db() -> Path:
     else:
         base = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
     return base / "toolbox-docs" / "state.sqlite"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds for untrusted files on the share."""
-
-    max_file_bytes: int = 20 * 1024 * 1024
-    max_members: int = 2000
-    max_member_bytes: int = 64 * 1024 * 1024
-    max_total_bytes: int = 256 * 1024 * 1024
-    max_ratio: int = 200
-    seconds_per_file: float = 120.0
-    memory_mb_per_file: int = 1024
 
 
 @dataclass(frozen=True)

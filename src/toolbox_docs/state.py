@@ -2,9 +2,10 @@
 
 Holds the ledger (which content version of which input was processed, with what outcome and outputs),
 the digests of the outputs we wrote (to notice a person's edits before replacing a file), the project
-register and the reminders sent. The only module that imports ``sqlite3``; other modules call its
-methods. The location is the setting ``[dienst] statusbestand`` (default: a local folder, because
-SQLite's locking is unreliable on network shares).
+register and the reminders sent. The only module that imports ``sqlite3`` and the only one that holds
+SQL: other modules call its named methods (``tests/test_architecture.py`` checks both). The location is
+the setting ``[dienst] statusbestand`` (default: a local folder, because SQLite's locking is unreliable on
+network shares).
 """
 
 from __future__ import annotations
@@ -117,6 +118,36 @@ class LedgerEntry:
     processed_at: str
     outputs: tuple[str, ...]
     message: str
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A row of the ``projects`` table. ``data`` is the rest of the project as JSON (``register.py`` owns
+    its fields); ``intake_path`` is a ``path_key``."""
+
+    project_id: str
+    intake_path: str
+    root: str
+    status: str
+    data: str
+    updated_at: str
+    intake_sha256: str
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    """A row of the ``reminders`` table: one reminder of a project, sent or tried."""
+
+    project_id: str
+    kind: str
+    due: str
+    sent_at: str | None
+    recipient: str
+    attempts: int
+    last_error: str
+
+
+_PROJECTS = "SELECT project_id, intake_path, root, status, data, updated_at, intake_sha256 FROM projects"
 
 
 class State:
@@ -254,3 +285,85 @@ class State:
                                    f"WHERE substr({column}, 1, ?) = ?", (new, len(old) + 1, len(old), old))
             except sqlite3.Error as error:
                 raise _failure(error, self.location) from None
+
+    # --- the project register -------------------------------------------------------------------
+
+    def _projects(self, where: str = "", parameters: tuple[Any, ...] = (), *, limit: int = -1) -> list[ProjectRow]:
+        rows = self.query(f"{_PROJECTS} {where} ORDER BY updated_at, project_id LIMIT ?", (*parameters, limit))
+        return [ProjectRow(*row) for row in rows]
+
+    def projects(self) -> list[ProjectRow]:
+        """Every project, oldest change first."""
+        return self._projects()
+
+    def project(self, project_id: str) -> ProjectRow | None:
+        found = self._projects("WHERE project_id = ?", (project_id,))
+        return found[0] if found else None
+
+    def project_of_intake(self, intake_path: Path) -> ProjectRow | None:
+        found = self._projects("WHERE intake_path = ?", (path_key(intake_path),))
+        return found[0] if found else None
+
+    def projects_with_intake(self, sha: str, *, limit: int, originals: bool) -> list[ProjectRow]:
+        """Up to ``limit`` projects whose intake has this content; with ``originals``, only those that are
+        no copy of another project themselves."""
+        if originals:
+            return self._projects("WHERE intake_sha256 = ? AND coalesce(json_extract(data, '$.copy_of'), '') = ''",
+                                  (sha,), limit=limit)
+        return self._projects("WHERE intake_sha256 = ?", (sha,), limit=limit)
+
+    def save_project(self, row: ProjectRow) -> None:
+        """Insert the project, or replace the one with its id."""
+        self.execute(
+            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at, intake_sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(project_id) DO UPDATE SET intake_path=excluded.intake_path, root=excluded.root, "
+            "status=excluded.status, data=excluded.data, updated_at=excluded.updated_at, "
+            "intake_sha256=excluded.intake_sha256",
+            (row.project_id, row.intake_path, row.root, row.status, row.data, row.updated_at, row.intake_sha256))
+
+    def insert_project(self, row: ProjectRow) -> bool:
+        """Insert a new project; False (and nothing changed) when its id is taken."""
+        return self.execute(
+            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at, intake_sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(project_id) DO NOTHING",
+            (row.project_id, row.intake_path, row.root, row.status, row.data, row.updated_at,
+             row.intake_sha256)) == 1
+
+    # --- the reminders sent ---------------------------------------------------------------------
+
+    def reminders_sent(self) -> set[tuple[str, str]]:
+        """The (project id, kind) of every reminder that went out."""
+        rows = self.query("SELECT DISTINCT project_id, kind FROM reminders WHERE sent_at IS NOT NULL")
+        return {(str(p), str(k)) for p, k in rows}
+
+    def reminders(self) -> list[ReminderRow]:
+        rows = self.query("SELECT project_id, kind, due, sent_at, recipient, attempts, last_error "
+                          "FROM reminders ORDER BY project_id, kind, due")
+        return [ReminderRow(*row) for row in rows]
+
+    def claim_reminder(self, project_id: str, kind: str, due: str, *, token: str, stale: str) -> bool:
+        """Claim a reminder for sending with ``token``: False when it was sent, or when another run's claim
+        is newer than ``stale``."""
+        key = (project_id, kind, due)
+        self.execute(
+            "INSERT INTO reminders(project_id, kind, due, claimed_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS ("
+            "SELECT 1 FROM reminders WHERE project_id = ? AND kind = ? AND (sent_at IS NOT NULL "
+            "OR (claimed_at IS NOT NULL AND claimed_at > ?))) "
+            "ON CONFLICT(project_id, kind, due) DO UPDATE SET claimed_at = excluded.claimed_at",
+            (*key, token, project_id, kind, stale))
+        rows = self.query("SELECT claimed_at FROM reminders WHERE project_id = ? AND kind = ? AND due = ?", key)
+        return bool(rows) and rows[0][0] == token
+
+    def reminder_sent(self, project_id: str, kind: str, due: str, *, recipient: str, at: str) -> None:
+        self.execute(
+            "UPDATE reminders SET sent_at = ?, recipient = ?, attempts = attempts + 1, last_error = '', "
+            "claimed_at = NULL WHERE project_id = ? AND kind = ? AND due = ?",
+            (at, recipient, project_id, kind, due))
+
+    def reminder_failed(self, project_id: str, kind: str, due: str, *, error: str) -> None:
+        self.execute(
+            "INSERT INTO reminders(project_id, kind, due, attempts, last_error) VALUES (?, ?, ?, 1, ?) "
+            "ON CONFLICT(project_id, kind, due) DO UPDATE SET attempts = attempts + 1, "
+            "last_error = excluded.last_error, claimed_at = NULL",
+            (project_id, kind, due, error))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolbox_docs.errors import SettingsError, ToolboxError
+from toolbox_docs.formatting import dutch_list
 from toolbox_docs.forms.blank_workbooks import BLANK_NAMES
 from toolbox_docs.forms.schema import TEMPLATE_VERSIONS
 from toolbox_docs.service.mounts import Mount, is_unc, mount_of, read_mounts
@@ -63,7 +64,7 @@ def summary(findings: list[Finding]) -> str:
         return "Alles in orde."
     parts = [f"{n} {'punt' if n == 1 else 'punten'} om op te {'lossen' if level == FIX else 'letten'}"
              for level, n in counts.items() if n]
-    return " en ".join(parts).capitalize() + "."
+    return dutch_list(parts).capitalize() + "."
 
 
 def _rights(root: Path) -> Finding:

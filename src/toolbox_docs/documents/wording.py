@@ -1,7 +1,9 @@
-"""The wording of the documents: Jinja2 templates in ``templates/teksten/``, editable by an advisor.
+"""The wording of the documents and the mail: Jinja2 templates in ``templates/teksten/``, editable by an
+advisor. The one Jinja environment of the toolbox: every text is rendered here.
 
 Templates are rendered in a sandbox with ``StrictUndefined`` and HTML autoescaping, so a value from an
-intake can never become markup. They produce a small, well-formed HTML subset that is parsed into
+intake can never become markup; a plain-text template (``*.txt.j2``, the reminder mail: ``Wording.text``)
+is not escaped. The HTML templates produce a small, well-formed HTML subset that is parsed into
 blocks (``blocks.py``) for the Word writer:
 
     <h1>…<h3>        heading, one to three levels below the section it is written into
@@ -15,6 +17,7 @@ Filters: ``euro``, ``uren``, ``getal``, ``datum`` (1 maart 2026), ``datum_kort``
 ``alineas`` (a person's text as they typed it: lines as paragraphs, dashes and bullets as a list;
 ``alineas("Wat ligt vast?")`` runs a bold lead-in into it), ``opsomming`` / ``of_opsomming`` (a Dutch list:
 "a, b en c", "a, b of c"), ``hoofdletter``, ``telwoord`` (5 → "vijf"), ``aantal("partij", "partijen")``,
+``woord`` (a key's word in a word list: ``vragen | map("woord", woorden.vraag)``),
 ``zin`` / ``zinnen`` (the advice's phrases, from ``zinnen.toml``: ``phrasebook.py``). The global ``rang``
 gives the rank of a level or role, to compare them in a sentence. Characters that XML cannot hold are
 removed from every value; ``None`` prints as nothing.
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -110,9 +113,7 @@ def _paragraphs(text: str | None, kop: str = "") -> Markup:
 
 def _dutch_list(items: Iterable[Any], word: str = "en") -> str:
     texts = [str(_finalize(item)) for item in items if item not in (None, "")]
-    if len(texts) <= 1:
-        return "".join(texts)
-    joined = ", ".join(texts[:-1]) + f" {word} " + texts[-1]
+    joined = formatting.dutch_list(texts, word)
     if all(isinstance(item, Markup) for item in items if item not in (None, "")):
         return Markup(joined)
     return joined
@@ -152,9 +153,14 @@ def _count(value: Any, one: str, more: str) -> str:
 RANKS: dict[str, int] = {**{level.value: level.rank for level in Level}, **{rung.value: rung.rank for rung in RobRung}}
 
 
-def _environment(folder: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
-                               finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
+def _escaped(name: str | None) -> bool:
+    """HTML templates and the phrases (``from_string``) are escaped; plain-text templates are not."""
+    return name is None or not name.endswith(TEXT_SUFFIX)
+
+
+def _environment(folders: Sequence[Path]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader([str(f) for f in folders]), autoescape=_escaped,
+                               undefined=StrictUndefined, finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({
         "euro": lambda v: formatting.euro(Decimal(v)),
         "uren": lambda v: formatting.hours(Decimal(v)),
@@ -168,19 +174,25 @@ def _environment(folder: Path) -> SandboxedEnvironment:
         "hoofdletter": _capital,
         "telwoord": _number_word,
         "aantal": _count,
+        "woord": lambda key, words: env.getitem(words, key),
     })
     env.globals["rang"] = RANKS
     return env
 
 
-class Wording:
-    """The wording templates of one folder; ``render`` gives blocks or raises ``SettingsError``."""
+TEXT_SUFFIX = ".txt.j2"
 
-    def __init__(self, folder: Path) -> None:
+
+class Wording:
+    """The wording templates of one folder; ``render`` gives blocks, ``text`` plain text, or either raises
+    ``SettingsError``. A template missing from the folder is taken from ``fallback`` when one is given."""
+
+    def __init__(self, folder: Path, *, fallback: Path | None = None) -> None:
         if not folder.is_dir():
             raise SettingsError("de map met teksten bestaat niet.", path=folder)
         self.folder = folder
-        self.env = _environment(folder)
+        self.folders = (folder,) if fallback is None else (folder, fallback)
+        self.env = _environment(self.folders)
         self._phrasebook: Phrasebook | None = None
         self.env.filters["zin"] = self.say
         self.env.filters["zinnen"] = lambda phrases: Markup(" ").join(self.say(p) for p in phrases)
@@ -203,6 +215,10 @@ class Wording:
         """A phrase of the advice as plain Dutch text (command line, logs)."""
         return self.phrases.plain(phrase)
 
+    def _path(self, name: str) -> Path:
+        """The file a template is read from (for messages)."""
+        return next((f / name for f in self.folders if (f / name).is_file()), self.folder / name)
+
     def _check_variables(self, name: str, context: Mapping[str, Any]) -> None:
         assert self.env.loader is not None
         source, _, _ = self.env.loader.get_source(self.env, name)
@@ -213,33 +229,43 @@ class Wording:
         unknown = sorted(known[1] - set(context) - set(self.env.globals))
         if unknown:
             raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. Beschikbaar: "
-                                f"{', '.join(sorted(context))}.", path=self.folder / name)
+                                f"{', '.join(sorted(context))}.", path=self._path(name))
 
-    def render(self, name: str, context: Mapping[str, Any]) -> tuple[Block, ...]:
+    def _render(self, name: str, context: Mapping[str, Any]) -> str:
         try:
             self._check_variables(name, context)
-            html = self.env.get_template(name).render(**context)
+            return self.env.get_template(name).render(**context)
         except TemplateNotFound:
             raise SettingsError("deze tekst ontbreekt.", path=self.folder / name) from None
         except SecurityError as error:
-            raise SettingsError(f"de tekst probeert iets wat niet mag ({error}).", path=self.folder / name) \
+            raise SettingsError(f"de tekst probeert iets wat niet mag ({error}).", path=self._path(name)) \
                 from None
         except UndefinedError as error:
             raise SettingsError(f"de tekst gebruikt iets wat niet bestaat ({error.message}).",
-                                path=self.folder / name) from None
+                                path=self._path(name)) from None
         except TemplateError as error:
             line = getattr(error, "lineno", None)
             where = f" (regel {line})" if line else ""
-            raise SettingsError(f"fout in de tekst{where}: {error.message}.", path=self.folder / name) from None
+            raise SettingsError(f"fout in de tekst{where}: {error.message}.", path=self._path(name)) from None
         except ToolboxError:
             raise
         except (ValueError, TypeError, ArithmeticError) as error:
-            raise SettingsError(f"de tekst kon niet worden gemaakt ({error}).", path=self.folder / name) from None
+            raise SettingsError(f"de tekst kon niet worden gemaakt ({error}).", path=self._path(name)) from None
+
+    def render(self, name: str, context: Mapping[str, Any]) -> tuple[Block, ...]:
+        """An HTML template as blocks for a document."""
+        html = self._render(name, context)
         try:
             return parse_blocks(html)
         except ValueError as error:
-            raise SettingsError(f"de tekst geeft geen geldige opmaak: {error}.", path=self.folder / name) \
+            raise SettingsError(f"de tekst geeft geen geldige opmaak: {error}.", path=self._path(name)) \
                 from None
+
+    def text(self, name: str, context: Mapping[str, Any]) -> str:
+        """A plain-text template (``*.txt.j2``) as text, unescaped."""
+        if not name.endswith(TEXT_SUFFIX):
+            raise ValueError(f"{name} is not a plain-text template")
+        return self._render(name, context)
 
 
 # --- the HTML subset -> blocks ------------------------------------------------------------------

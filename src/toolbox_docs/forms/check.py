@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from toolbox_docs.errors import WorkbookError
 from toolbox_docs.forms.markers import NOT_OURS
 from toolbox_docs.forms.raw import RawForm
 from toolbox_docs.forms.schema import ERROR
 from toolbox_docs.forms.validate import Problem, validate_form
-from toolbox_docs.settings import Limits, Settings
+from toolbox_docs.limits import Limits
 
 VALID = "valid"
 INVALID = "invalid"
@@ -70,5 +70,18 @@ def check_workbook(data: bytes, *, lists: Mapping[str, tuple[str, ...]], limits:
     return Check(status, result.kind, result.version, result.problems, result.record, result.filled)
 
 
-def check_with_settings(data: bytes, settings: Settings) -> Check:
+class CheckSettings(Protocol):
+    """What checking needs of the settings (``settings.Settings`` has it; the forms do not import it)."""
+
+    @property
+    def lists(self) -> Mapping[str, tuple[str, ...]]: ...
+
+    @property
+    def limits(self) -> Limits: ...
+
+    @property
+    def reader(self) -> str: ...
+
+
+def check_with_settings(data: bytes, settings: CheckSettings) -> Check:
     return check_workbook(data, lists=settings.lists, limits=settings.limits, reader=settings.reader)

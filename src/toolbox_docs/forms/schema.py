@@ -53,6 +53,7 @@ from dataclasses import KW_ONLY, dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any
 
+from toolbox_docs.formatting import dutch_list
 from toolbox_docs.forms import vocab
 from toolbox_docs.forms.vocab import (
     CRITERION_KEYS,
@@ -119,7 +120,7 @@ class When:
         return (not inside if self.negate else inside) and (self.also is None or self.also.holds(values))
 
     def describe(self, label_of: Callable[[str], str]) -> str:
-        options = " of ".join(f"'{v}'" for v in self.values)
+        options = dutch_list([f"'{v}'" for v in self.values], "of")
         verb = "niet" if self.negate else ""
         own = f"als '{label_of(self.field)}' {verb} {options} is".replace("  ", " ")
         return own if self.also is None else f"{own} en {self.also.describe(label_of).removeprefix('als ')}"

@@ -21,7 +21,7 @@ from toolbox_docs.forms.layout import column_letter
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.raw import CellError, Location, NoCachedValue, RawCell, RawForm, RawRow, RawValue
 from toolbox_docs.forms.schema import KINDS, MARKER_PRODUCT, MARKER_SHEET, FormSchema, schema_for
-from toolbox_docs.settings import Limits
+from toolbox_docs.limits import Limits
 from toolbox_docs.share.ooxml import XLSX, Package, XmlElement, open_package, release
 
 _REL_SHEET = "/worksheet"

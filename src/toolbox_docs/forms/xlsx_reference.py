@@ -24,7 +24,7 @@ from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.raw import CellError, Location, NoCachedValue, RawCell, RawForm, RawRow, RawValue
 from toolbox_docs.forms.schema import MARKER_SHEET, schema_for
 from toolbox_docs.forms.xlsx_read import parse_name_target, sheet_names, unescape
-from toolbox_docs.settings import Limits
+from toolbox_docs.limits import Limits
 from toolbox_docs.share.ooxml import XLSX, open_package
 
 

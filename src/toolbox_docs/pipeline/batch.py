@@ -39,16 +39,30 @@ class FileReport:
     check: Check
 
 
+# --- which files are workbooks to look at: the policy of validate, which the service builds on ------------
+
+
+def is_hidden_folder(name: str) -> bool:
+    """A folder whose content is never looked at (``validate`` and the service)."""
+    return name.startswith(".")
+
+
+def is_workbook_name(path: Path) -> bool:
+    """Whether a file's name makes it a workbook to look at: a spreadsheet, not an Office owner file, a temp
+    or a hidden file. The service adds its own rules on top (``service/candidates.py``)."""
+    return path.suffix.lower() in WORKBOOK_SUFFIXES and not is_temp_or_owner(path) and not path.name.startswith(".")
+
+
 def find_workbooks(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named explicitly, and workbooks in folders (recursively, sorted, skipping temp/owner files)."""
+    """Files named explicitly, and the workbooks in folders (recursively, sorted; ``is_workbook_name``,
+    not in an ``is_hidden_folder``)."""
     for path in paths:
         if path.is_dir():
             for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                subfolders[:] = sorted(d for d in subfolders if not is_hidden_folder(d))
                 for name in sorted(files):
                     candidate = Path(folder) / name
-                    if candidate.suffix.lower() in WORKBOOK_SUFFIXES and not is_temp_or_owner(candidate) \
-                            and not name.startswith("."):
+                    if is_workbook_name(candidate):
                         yield candidate
         else:
             yield path

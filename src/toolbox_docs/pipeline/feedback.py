@@ -35,12 +35,6 @@ def feedback_text(file_name: str, problems: Sequence[Problem], *, now: dt.dateti
 
 
 def _place(problem: Problem) -> str:
-    parts = []
-    if problem.sheet:
-        parts.append(f"blad '{problem.sheet}'")
-    if problem.cell:
-        parts.append(f"cel {problem.cell}")
-    if not parts:
-        return ""
-    text = ", ".join(parts)
-    return text[0].upper() + text[1:] + ": "
+    """The problem's place as the start of a line: "Blad 'Intake', cel B5: ", or nothing."""
+    text = problem.place()
+    return text[0].upper() + text[1:] + ": " if text else ""

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from toolbox_docs.share.fsio import BACKUP_FOLDER
 from toolbox_docs.share.names import output_stem as clean_stem
 
 PLAN = "participatieplan"
@@ -99,10 +98,6 @@ def is_generated_document(path: Path) -> bool:
 
 def is_plan(file_name: str) -> bool:
     return file_name.endswith(f"{SEPARATOR}{PLAN}.docx")
-
-
-def in_backup_folder(path: Path) -> bool:
-    return BACKUP_FOLDER in path.parts
 
 
 def is_register(path: Path) -> bool:

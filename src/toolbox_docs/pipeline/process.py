@@ -34,6 +34,7 @@ from toolbox_docs.forms.schema import EVALUATION
 from toolbox_docs.pipeline.rejection import names_for, names_too_long, rejected, write_failed
 from toolbox_docs.pipeline.runs import run_evaluation, run_intake
 from toolbox_docs.pipeline.runtime import NOTE_CODES, Outcome, ProcessResult, Runtime
+from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import Folder, FolderError, WriteError, names_fit, sha256
 from toolbox_docs.share.publish import content_digest
 
@@ -61,7 +62,7 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
     """
     with ExitStack() as stack:
         try:
-            source, out = _open_folders(path, runtime, out_dir)
+            source, out = open_folders(path, runtime.settings, root=runtime.root_of(path), out_dir=out_dir)
         except FolderError as error:
             if error.code in ("link", "gone", "outside"):
                 return ProcessResult(path, Outcome.IGNORED, message=f"{error.message} Het bestand is niet verwerkt.")
@@ -72,10 +73,10 @@ def process_file(path: Path, runtime: Runtime, *, now: dt.datetime, out_dir: Pat
         return _process(path, source, out, runtime, now=now, proposal_template=proposal_template)
 
 
-def _open_folders(path: Path, runtime: Runtime, out_dir: Path | None) -> tuple[Folder, Folder]:
-    """The input's folder (from its root) and the output folder (itself, or the admin's, or beside)."""
-    settings = runtime.settings
-    root = runtime.root_of(path)
+def open_folders(path: Path, settings: Settings, *, root: Path | None,
+                 out_dir: Path | None = None) -> tuple[Folder, Folder]:
+    """The input's folder (from its watched ``root``) and the output folder (itself, or the admin's, or
+    ``out_dir``). The service opens them the same way for the feedback of a run that crashed."""
     source = Folder.open(path.parent, base=root if root is not None else path.parent)
     if out_dir is None and settings.output_dir is None:
         return source, source

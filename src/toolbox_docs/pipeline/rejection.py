@@ -5,6 +5,7 @@ checked before anything is written, and a shortened feedback name where even tho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
@@ -21,7 +22,8 @@ from toolbox_docs.pipeline.outputs import (
 from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
 from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
 from toolbox_docs.share.names import printable
-from toolbox_docs.share.publish import publish
+from toolbox_docs.share.publish import Action, publish
+from toolbox_docs.state import State
 
 
 def write_failed(path: Path, source: Folder, check: Check, digest: str, error: WriteError,
@@ -74,14 +76,22 @@ def names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out: Folder, 
     return rejected(path, check, runtime, now, out, digest, target=target, source=source)
 
 
+def publish_feedback(out: Folder, name: str, problems: Sequence[Problem], *, source: Path, unreadable: bool,
+                     state: State, now: dt.datetime) -> Action:
+    """The one writer of a feedback file (the pipeline's, and the service's for a run that crashed): the
+    Dutch text of ``feedback.py``, UTF-8 with a byte-order mark (so Notepad shows the accents), published as
+    ``name`` in ``out``. Raises ``WriteError``."""
+    text = feedback_text(printable(source.name), problems, now=now, unreadable=unreadable)
+    return publish(out, name, ("\ufeff" + text).encode("utf-8"), state=state, source=source, now=now)
+
+
 def rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out: Folder,
               digest: str, *, source: Folder, target: Path | None = None) -> ProcessResult:
     target = target if target is not None else feedback_path(path, out.path)
     unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
-    text = feedback_text(printable(path.name), check.problems, now=now, unreadable=unusable)
     try:
-        action = publish(out, target.name, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path,
-                         now=now)
+        action = publish_feedback(out, target.name, check.problems, source=path, unreadable=unusable,
+                                  state=runtime.state, now=now)
     except WriteError as error:
         return write_failed(path, source, check, digest, error, check.problems)
     errors = sum(1 for p in check.problems if p.is_error)

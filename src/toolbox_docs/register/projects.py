@@ -34,7 +34,7 @@ from toolbox_docs.errors import StateError
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.vocab import step_name
 from toolbox_docs.share.names import printable
-from toolbox_docs.state import State, path_key
+from toolbox_docs.state import ProjectRow, State, path_key
 
 RUNNING = "lopend"
 FINISHED = "afgerond"
@@ -126,7 +126,6 @@ def excerpt(text: str, words: list[str], *, width: int = 160) -> str:
 
 
 _COLUMNS = ("project_id", "intake_path", "root", "status", "updated_at", "intake_sha256")
-_SELECT = "SELECT project_id, intake_path, root, status, data, updated_at, intake_sha256 FROM projects"
 
 
 def _data(project: Project) -> str:
@@ -136,17 +135,21 @@ def _data(project: Project) -> str:
     return json.dumps(payload, ensure_ascii=True, sort_keys=True)
 
 
-def _project(row: tuple[Any, ...]) -> Project:
-    project_id, intake_path, root, status, data, updated_at, intake_sha256 = row
-    payload = json.loads(data)
+def _row(project: Project) -> ProjectRow:
+    return ProjectRow(project.project_id, project.intake_path, project.root, project.status, _data(project),
+                      project.updated_at, project.intake_sha256)
+
+
+def _project(row: ProjectRow) -> Project:
+    payload = json.loads(row.data)
     payload["methods"] = tuple(payload.get("methods", ()))
     known = {f for f in Project.__dataclass_fields__} - set(_COLUMNS)
     if "actual_external_euros" not in payload and payload.get("actual_euros"):
         # Recorded before planned and actual were put on one basis: the amount was the external costs.
         payload["actual_external_euros"], payload["actual_euros"] = payload["actual_euros"], ""
     values = {k: v for k, v in payload.items() if k in known}
-    return Project(project_id=project_id, intake_path=intake_path, root=root, status=status,
-                   updated_at=updated_at, intake_sha256=intake_sha256, **values)
+    return Project(project_id=row.project_id, intake_path=row.intake_path, root=row.root, status=row.status,
+                   updated_at=row.updated_at, intake_sha256=row.intake_sha256, **values)
 
 
 @dataclass(frozen=True)
@@ -188,46 +191,31 @@ class Register:
     def __init__(self, state: State) -> None:
         self.state = state
 
-    def _select(self, where: str = "", parameters: tuple[Any, ...] = (), *, limit: int = -1) -> list[Project]:
-        rows = self.state.query(f"{_SELECT} {where} ORDER BY updated_at, project_id LIMIT ?", (*parameters, limit))
-        return [_project(row) for row in rows]
-
     def all(self) -> list[Project]:
-        return self._select()
+        return [_project(row) for row in self.state.projects()]
 
     def get(self, project_id: str) -> Project | None:
-        found = self._select("WHERE project_id = ?", (project_id,))
-        return found[0] if found else None
+        row = self.state.project(project_id)
+        return _project(row) if row is not None else None
 
     def by_intake(self, intake_path: Path) -> Project | None:
-        found = self._select("WHERE intake_path = ?", (path_key(intake_path),))
-        return found[0] if found else None
+        row = self.state.project_of_intake(intake_path)
+        return _project(row) if row is not None else None
 
     def originals(self, sha: str) -> list[Project]:
         """The first few projects whose intake has this content and that are no copy themselves (a share
         with a thousand copies of one intake costs a handful of rows here, not a thousand)."""
         if not sha:
             return []
-        return self._select("WHERE intake_sha256 = ? AND coalesce(json_extract(data, '$.copy_of'), '') = ''",
-                            (sha,), limit=_ORIGINALS) \
-            or self._select("WHERE intake_sha256 = ?", (sha,), limit=_ORIGINALS)
+        rows = self.state.projects_with_intake(sha, limit=_ORIGINALS, originals=True) \
+            or self.state.projects_with_intake(sha, limit=_ORIGINALS, originals=False)
+        return [_project(row) for row in rows]
 
     def _save(self, project: Project) -> None:
-        self.state.execute(
-            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at, intake_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(project_id) DO UPDATE SET intake_path=excluded.intake_path, root=excluded.root, "
-            "status=excluded.status, data=excluded.data, updated_at=excluded.updated_at, "
-            "intake_sha256=excluded.intake_sha256",
-            (project.project_id, project.intake_path, project.root, project.status, _data(project),
-             project.updated_at, project.intake_sha256))
+        self.state.save_project(_row(project))
 
     def _insert(self, project: Project) -> bool:
-        return self.state.execute(
-            "INSERT INTO projects(project_id, intake_path, root, status, data, updated_at, intake_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(project_id) DO NOTHING",
-            (project.project_id, project.intake_path, project.root, project.status, _data(project),
-             project.updated_at, project.intake_sha256)) == 1
+        return self.state.insert_project(_row(project))
 
     def _create(self, project: Project, now: dt.datetime, *, wanted: str = "") -> Project:
         """Insert a new project under ``wanted`` (an id found on the share) if that is free, else a fresh

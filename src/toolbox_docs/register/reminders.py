@@ -15,7 +15,7 @@ and a person's ``toolbox-docs reminders --send`` never both send it; a claim old
 accepted the message. A failure is recorded (attempts, last error) and the reminder stays due.
 
 ``due_reminders`` is pure; ``ReminderLog`` is the record in the state; ``ReminderText`` renders the mail
-from ``teksten/herinnering.txt.j2`` (sandboxed, plain text: the first line is the subject).
+from ``teksten/herinnering.txt.j2`` with the wording (sandboxed, plain text: the first line is the subject).
 """
 
 from __future__ import annotations
@@ -27,20 +27,17 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, meta
-from jinja2.sandbox import SandboxedEnvironment
 
 from toolbox_docs import formatting
 from toolbox_docs.documents.planning import reminder_dates
+from toolbox_docs.documents.wording import Wording
 from toolbox_docs.errors import MailError, SettingsError
 from toolbox_docs.pipeline.outputs import evaluation_workbook_name, output_stem
 from toolbox_docs.register.mail import Mail, Mailer
 from toolbox_docs.register.projects import RUNNING, Project, Register
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
-from toolbox_docs.state import State, path_key
+from toolbox_docs.state import ReminderRow, State, path_key
 
 EXTERNAL = "extern"
 EVALUATE = "evaluatie"
@@ -127,17 +124,6 @@ def due_reminders(projects: Iterable[Project], *, today: dt.date, sent: Collecti
 # --- the record in the state ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    project_id: str
-    kind: str
-    due: str
-    sent_at: str | None
-    recipient: str
-    attempts: int
-    last_error: str
-
-
 def _stamp(now: dt.datetime) -> str:
     return now.isoformat(timespec="seconds")
 
@@ -149,83 +135,40 @@ class ReminderLog:
         self.state = state
 
     def sent(self) -> set[tuple[str, str]]:
-        rows = self.state.query("SELECT DISTINCT project_id, kind FROM reminders WHERE sent_at IS NOT NULL")
-        return {(str(p), str(k)) for p, k in rows}
+        return self.state.reminders_sent()
 
-    def entries(self) -> list[Entry]:
-        rows = self.state.query("SELECT project_id, kind, due, sent_at, recipient, attempts, last_error "
-                                "FROM reminders ORDER BY project_id, kind, due")
-        return [Entry(*row) for row in rows]
+    def entries(self) -> list[ReminderRow]:
+        return self.state.reminders()
 
     def claim(self, reminder: Reminder, *, now: dt.datetime) -> bool:
         """Take the reminder for sending; False when it was sent, or another run is sending it now."""
-        token = f"{_stamp(now)} {secrets.token_hex(4)}"
-        stale = _stamp(now - dt.timedelta(minutes=CLAIM_MINUTES))
-        key = (reminder.project_id, reminder.kind, reminder.due.isoformat())
-        self.state.execute(
-            "INSERT INTO reminders(project_id, kind, due, claimed_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS ("
-            "SELECT 1 FROM reminders WHERE project_id = ? AND kind = ? AND (sent_at IS NOT NULL "
-            "OR (claimed_at IS NOT NULL AND claimed_at > ?))) "
-            "ON CONFLICT(project_id, kind, due) DO UPDATE SET claimed_at = excluded.claimed_at",
-            (*key, token, reminder.project_id, reminder.kind, stale))
-        rows = self.state.query("SELECT claimed_at FROM reminders "
-                                "WHERE project_id = ? AND kind = ? AND due = ?", key)
-        return bool(rows) and rows[0][0] == token
+        return self.state.claim_reminder(reminder.project_id, reminder.kind, reminder.due.isoformat(),
+                                         token=f"{_stamp(now)} {secrets.token_hex(4)}",
+                                         stale=_stamp(now - dt.timedelta(minutes=CLAIM_MINUTES)))
 
     def mark_sent(self, reminder: Reminder, *, recipient: str, now: dt.datetime) -> None:
-        self.state.execute(
-            "UPDATE reminders SET sent_at = ?, recipient = ?, attempts = attempts + 1, last_error = '', "
-            "claimed_at = NULL WHERE project_id = ? AND kind = ? AND due = ?",
-            (_stamp(now), recipient, reminder.project_id, reminder.kind, reminder.due.isoformat()))
+        self.state.reminder_sent(reminder.project_id, reminder.kind, reminder.due.isoformat(), recipient=recipient,
+                                 at=_stamp(now))
 
     def mark_failed(self, reminder: Reminder, *, error: str, now: dt.datetime) -> None:
-        self.state.execute(
-            "INSERT INTO reminders(project_id, kind, due, attempts, last_error) VALUES (?, ?, ?, 1, ?) "
-            "ON CONFLICT(project_id, kind, due) DO UPDATE SET attempts = attempts + 1, "
-            "last_error = excluded.last_error, claimed_at = NULL",
-            (reminder.project_id, reminder.kind, reminder.due.isoformat(), f"{_stamp(now)} {error}"))
+        self.state.reminder_failed(reminder.project_id, reminder.kind, reminder.due.isoformat(),
+                                   error=f"{_stamp(now)} {error}")
 
 
 # --- the mail -------------------------------------------------------------------------------------
 
 
-def _text_environment(folder: Path) -> SandboxedEnvironment:
-    # The configured wording folder first; the built-in text when an advisor's folder has no reminder.
-    loader = ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(templates_dir() / "teksten"))])
-    env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True,
-                               lstrip_blocks=True)
-    env.filters.update({"datum": formatting.date_long, "datum_kort": formatting.date_short})
-    return env
-
-
 class ReminderText:
-    """The reminder mail from ``herinnering.txt.j2``; a broken template is a ``SettingsError``."""
+    """The reminder mail from ``herinnering.txt.j2`` (the wording folder's, else the built-in one), rendered
+    by the wording (``documents.wording``); a broken template is a ``SettingsError``."""
 
     def __init__(self, wording_dir: Path) -> None:
         self.folder = wording_dir
-        self.env = _text_environment(wording_dir)
-
-    def _render(self, context: Mapping[str, Any]) -> str:
-        try:
-            assert self.env.loader is not None
-            source, filename, _ = self.env.loader.get_source(self.env, TEMPLATE)
-            unknown = sorted(meta.find_undeclared_variables(self.env.parse(source)) - set(context)
-                             - set(self.env.globals))
-            if unknown:
-                raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. "
-                                    f"Beschikbaar: {', '.join(sorted(context))}.", path=filename)
-            return self.env.get_template(TEMPLATE).render(**context)
-        except TemplateNotFound:
-            raise SettingsError(f"de tekst {TEMPLATE} ontbreekt.", path=self.folder) from None
-        except TemplateError as error:
-            line = getattr(error, "lineno", None)
-            where = f" (regel {line})" if line else ""
-            raise SettingsError(f"de tekst {TEMPLATE} is niet te gebruiken{where}: {error.message}.",
-                                path=self.folder / TEMPLATE) from None
+        self.wording = Wording(wording_dir, fallback=templates_dir() / "teksten")
 
     def mail(self, reminder: Reminder, *, organisation: str) -> Mail:
         workbook = reminder.evaluation_workbook
-        text = self._render({
+        text = self.wording.text(TEMPLATE, {
             "kind": reminder.kind,
             "project_name": reminder.project_name,
             "trekker_name": reminder.trekker_name,

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -29,13 +29,10 @@ from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
 from toolbox_docs.pipeline.outputs import REGISTER_NAME
-from toolbox_docs.register.projects import FINISHED, RUNNING, Project
+from toolbox_docs.register.projects import FINISHED, RUNNING, Project, Register
 from toolbox_docs.share.fsio import WriteError, atomic_write, read_private_copy
 from toolbox_docs.share.publish import COMPARE_BYTES, content_digest
 from toolbox_docs.state import path_key
-
-if TYPE_CHECKING:
-    from toolbox_docs.pipeline.process import Runtime
 
 log = logging.getLogger("toolbox_docs.register")
 
@@ -225,7 +222,17 @@ def belongs_to(project: Project, root: Path) -> bool:
     return Path(project.intake_path).is_relative_to(key)
 
 
-def exporter_for(runtime: Runtime) -> Callable[[], bool] | None:
+class Registered(Protocol):
+    """What the exporter needs: the watched roots and the register (``runtime.Runtime`` has both)."""
+
+    @property
+    def roots(self) -> tuple[Path, ...]: ...
+
+    @property
+    def register(self) -> Register: ...
+
+
+def exporter_for(runtime: Registered) -> Callable[[], bool] | None:
     """A callback that rewrites the register in each watched root (with that root's projects); False when
     a root could not have it now and it should be tried again later.
 

@@ -31,9 +31,9 @@ from typing import Any
 
 from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.pipeline.feedback import feedback_text
 from toolbox_docs.pipeline.outputs import feedback_path
-from toolbox_docs.pipeline.process import Outcome
+from toolbox_docs.pipeline.process import Outcome, open_folders
+from toolbox_docs.pipeline.rejection import publish_feedback
 from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
@@ -43,9 +43,8 @@ from toolbox_docs.service.schedule import Schedule
 from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
 from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
-from toolbox_docs.share.fsio import Folder, read_private_copy, sha256
+from toolbox_docs.share.fsio import read_private_copy, sha256
 from toolbox_docs.share.names import printable
-from toolbox_docs.share.publish import publish
 from toolbox_docs.state import LedgerEntry, State, path_key
 
 log = logging.getLogger("toolbox_docs.service")
@@ -454,9 +453,16 @@ class Service:
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
         try:
-            text_file = "\ufeff" + feedback_text(printable(path.name), (problem,), now=now, unreadable=True)
-            with Folder.open(path.parent, base=self._root_of(path) or path.parent) as folder:
-                publish(folder, target.name, text_file.encode(), state=self.state, source=path, now=now)
+            # Where the pipeline puts every feedback file: beside the input, or in the [dienst] uitvoermap.
+            source, out = open_folders(path, self.settings, root=self._root_of(path))
+            try:
+                target = feedback_path(path, out.path)
+                publish_feedback(out, target.name, (problem,), source=path, unreadable=True, state=self.state,
+                                 now=now)
+            finally:
+                source.close()
+                if out is not source:
+                    out.close()
         except ToolboxError as error:
             log.error("[%s] feedback niet geschreven: %s", file_id(path), error)
         if digest is not None:

@@ -34,7 +34,7 @@ from defusedxml import DefusedXmlException
 from lxml import etree
 
 from toolbox_docs.errors import ToolboxError
-from toolbox_docs.settings import Limits
+from toolbox_docs.limits import Limits
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONTENT_TYPES = "[Content_Types].xml"
