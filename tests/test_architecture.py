@@ -127,6 +127,22 @@ def test_no_import_cycle_between_top_level_modules_and_packages() -> None:
     assert cycles(_top_level(import_graph())) == []
 
 
+# The packages as layers, lowest first: each imports only the ones before it (and the top-level modules).
+LAYERS = ("share", "forms", "advice", "documents", "register", "pipeline", "service", "cli")
+
+
+def test_the_packages_import_only_the_layers_below_them() -> None:
+    folded = _top_level(import_graph())
+    packages = {name for name in folded if name.count(".") == 1 and (SOURCE / name.split(".")[1]).is_dir()}
+    assert packages == {f"{PACKAGE}.{layer}" for layer in LAYERS}, "a package is missing from LAYERS"
+    upward = {}
+    for rank, layer in enumerate(LAYERS):
+        above = {f"{PACKAGE}.{name}" for name in LAYERS[rank + 1:]}
+        if folded[f"{PACKAGE}.{layer}"] & above:
+            upward[layer] = sorted(folded[f"{PACKAGE}.{layer}"] & above)
+    assert upward == {}
+
+
 def test_the_forms_and_the_register_export_do_not_import_the_shell() -> None:
     graph = import_graph()
     forms = {m: t for m, t in graph.items() if m.startswith("toolbox_docs.forms")}

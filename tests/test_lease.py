@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs.pipeline.outputs import LEASE_NAME
 from toolbox_docs.service.lease import STALE_SECONDS
+from toolbox_docs.share.outputs import LEASE_NAME
 from watcher_support import INTAKE, Watcher, make_intake, make_root, project, save_like_excel, sha256_bytes
 
 

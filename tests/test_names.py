@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import need
-from toolbox_docs.share.names import output_stem, printable, storable
+from toolbox_docs.names import output_stem, printable, storable
 from toolbox_docs.state import State, path_key
 from watcher_support import (
     INTAKE,

@@ -21,10 +21,10 @@ from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.cli.main import main
 from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
+from toolbox_docs.names import output_stem
 from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import BACKUP_FOLDER
-from toolbox_docs.share.names import output_stem
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import need

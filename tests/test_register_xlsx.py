@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from conftest import Converter, need
 from intake_factory import make_intake
 from toolbox_docs.forms.xlsx_cells import MAX_CELL_CHARS
-from toolbox_docs.pipeline.outputs import REGISTER_NAME
 from toolbox_docs.pipeline.process import Runtime
 from toolbox_docs.register.projects import FINISHED, RUNNING, Project
 from toolbox_docs.register.xlsx import exporter_for, register_workbook
 from toolbox_docs.settings import Settings
+from toolbox_docs.share.outputs import REGISTER_NAME
 
 FORMULA = '=HYPERLINK("x")'
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

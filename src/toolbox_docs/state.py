@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from toolbox_docs.errors import StateError, StateUnavailable
-from toolbox_docs.share.names import storable
+from toolbox_docs.names import storable
 
 # Each migration moves the schema one version up; never edit one that has shipped, add a new one.
 MIGRATIONS: tuple[str, ...] = (

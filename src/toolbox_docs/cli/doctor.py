@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolbox_docs.documents.blank_workbooks import BLANK_NAMES
 from toolbox_docs.errors import SettingsError, ToolboxError
 from toolbox_docs.formatting import dutch_list
-from toolbox_docs.forms.blank_workbooks import BLANK_NAMES
 from toolbox_docs.forms.schema import TEMPLATE_VERSIONS
 from toolbox_docs.service.mounts import Mount, is_unc, mount_of, read_mounts
 from toolbox_docs.service.status import is_alive, read_status, status_path

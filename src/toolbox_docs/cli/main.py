@@ -172,7 +172,7 @@ def templates_build(ctx: click.Context, out_dir: Path) -> None:
 
     Staan ze er al, dan gaat eerst een kopie naar Vorige versies/ in die map.
     """
-    from toolbox_docs.share.setup_root import write_blank_workbooks
+    from toolbox_docs.cli.setup_root import write_blank_workbooks
 
     settings = settings_for(ctx, out_dir if out_dir.exists() else None)
     for line in write_blank_workbooks(out_dir, settings, now=_now()):
@@ -507,7 +507,7 @@ def init(ctx: click.Context, root: Path, renew: bool) -> None:
     Wat er al staat, blijft staan (het kan aangepast zijn). De lege werkboeken krijgen de keuzelijsten
     uit MAP/toolbox.toml. De voorstelsjablonen in Sjablonen/ zijn de sjablonen die de dienst gebruikt.
     """
-    from toolbox_docs.share.setup_root import init_root
+    from toolbox_docs.cli.setup_root import init_root
 
     for line in init_root(root, config=ctx.obj.get("config"), renew=renew, now=_now()):
         click.echo(line)
@@ -590,9 +590,9 @@ def register_export(ctx: click.Context, out_file: Path | None, root: Path | None
 
     Afsluitcode 0 als het bestand geschreven is, 2 als dat niet lukt.
     """
-    from toolbox_docs.pipeline.outputs import REGISTER_NAME
     from toolbox_docs.register.projects import FINISHED, Register
     from toolbox_docs.register.xlsx import write_register
+    from toolbox_docs.share.outputs import REGISTER_NAME
     from toolbox_docs.state import State
 
     settings = state_settings(ctx, root, verbose)
@@ -619,7 +619,7 @@ def register_rebuild(ctx: click.Context, roots: Sequence[Path]) -> None:
     projectenregister.xlsx wordt opnieuw geschreven. Op de schijf verandert verder niets.
     Afsluitcode 0 als het register is hersteld, 2 bij een systeemfout.
     """
-    from toolbox_docs.register.rebuild import rebuild_register
+    from toolbox_docs.service.rebuild import rebuild_register
 
     config: Path | None = ctx.obj.get("config")
     settings = load_settings(config=config, root=None if config else roots[0])

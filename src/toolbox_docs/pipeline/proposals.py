@@ -32,11 +32,11 @@ from pathlib import Path
 from toolbox_docs.documents.blocks import Block
 from toolbox_docs.documents.docx_writer import write_section
 from toolbox_docs.errors import DocumentError, WorkbookError
+from toolbox_docs.names import printable
 from toolbox_docs.pipeline.identity import PROPOSAL, read_stamp, stamp
-from toolbox_docs.pipeline.outputs import is_generated_document, proposal_name
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import Folder, is_temp_or_owner, read_private_copy
-from toolbox_docs.share.names import printable
+from toolbox_docs.share.outputs import is_generated_document, proposal_name
 from toolbox_docs.share.publish import Action, Did, open_elsewhere, publish
 from toolbox_docs.state import State
 

@@ -11,17 +11,17 @@ from pathlib import Path
 from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
 from toolbox_docs.forms.schema import ERROR
 from toolbox_docs.forms.validate import Problem
+from toolbox_docs.names import printable
 from toolbox_docs.pipeline.feedback import feedback_text
-from toolbox_docs.pipeline.outputs import (
+from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
+from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
+from toolbox_docs.share.outputs import (
     FEEDBACK,
     SEPARATOR,
     feedback_path,
     output_name,
     output_names,
 )
-from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
-from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
-from toolbox_docs.share.names import printable
 from toolbox_docs.share.publish import Action, publish
 from toolbox_docs.state import State
 

@@ -30,11 +30,18 @@ from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.schema import ERROR, EVALUATION_SCHEMA, INTAKE
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
+from toolbox_docs.names import printable
 from toolbox_docs.pipeline.identity import EVALUATION as EVALUATION_DOCUMENT
 from toolbox_docs.pipeline.identity import PLAN as PLAN_DOCUMENT
 from toolbox_docs.pipeline.identity import REPORT as REPORT_DOCUMENT
 from toolbox_docs.pipeline.identity import Beside, intake_present, look, stamp
-from toolbox_docs.pipeline.outputs import (
+from toolbox_docs.pipeline.proposals import Owner, write_paragraph
+from toolbox_docs.pipeline.rejection import names_for, rejected
+from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
+from toolbox_docs.register.projects import FINISHED, Placement, Project
+from toolbox_docs.settings import Settings
+from toolbox_docs.share.fsio import Folder, names_fit, sha256
+from toolbox_docs.share.outputs import (
     evaluation_workbook_name,
     feedback_path,
     is_plan,
@@ -42,13 +49,6 @@ from toolbox_docs.pipeline.outputs import (
     plan_name,
     report_name,
 )
-from toolbox_docs.pipeline.proposals import Owner, write_paragraph
-from toolbox_docs.pipeline.rejection import names_for, rejected
-from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
-from toolbox_docs.register.projects import FINISHED, Placement, Project
-from toolbox_docs.settings import Settings
-from toolbox_docs.share.fsio import Folder, names_fit, sha256
-from toolbox_docs.share.names import printable
 from toolbox_docs.share.publish import Action, Did, open_elsewhere, publish, remove_if_present
 from toolbox_docs.state import path_key
 

@@ -17,9 +17,9 @@ from toolbox_docs.advice.rules import Rules
 from toolbox_docs.documents.wording import Wording
 from toolbox_docs.forms.records import Intake
 from toolbox_docs.forms.validate import Problem
+from toolbox_docs.names import printable
 from toolbox_docs.register.projects import Register
 from toolbox_docs.settings import Settings
-from toolbox_docs.share.names import printable
 from toolbox_docs.share.publish import Action, Did
 from toolbox_docs.state import DEFAULT_BUSY_SECONDS, State
 

@@ -33,7 +33,7 @@ from toolbox_docs.advice.model import Advice
 from toolbox_docs.errors import StateError
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.vocab import step_name
-from toolbox_docs.share.names import printable
+from toolbox_docs.names import printable
 from toolbox_docs.state import ProjectRow, State, path_key
 
 RUNNING = "lopend"

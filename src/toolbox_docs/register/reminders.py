@@ -32,11 +32,11 @@ from toolbox_docs import formatting
 from toolbox_docs.documents.planning import reminder_dates
 from toolbox_docs.documents.wording import Wording
 from toolbox_docs.errors import MailError, SettingsError
-from toolbox_docs.pipeline.outputs import evaluation_workbook_name, output_stem
 from toolbox_docs.register.mail import Mail, Mailer
 from toolbox_docs.register.projects import RUNNING, Project, Register
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
+from toolbox_docs.share.outputs import evaluation_workbook_name, output_stem
 from toolbox_docs.state import ReminderRow, State, path_key
 
 EXTERNAL = "extern"

@@ -28,9 +28,9 @@ from toolbox_docs.errors import ToolboxError
 from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
-from toolbox_docs.pipeline.outputs import REGISTER_NAME
 from toolbox_docs.register.projects import FINISHED, RUNNING, Project, Register
 from toolbox_docs.share.fsio import WriteError, atomic_write, read_private_copy
+from toolbox_docs.share.outputs import REGISTER_NAME
 from toolbox_docs.share.publish import COMPARE_BYTES, content_digest
 from toolbox_docs.state import path_key
 

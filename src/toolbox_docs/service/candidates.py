@@ -19,8 +19,8 @@ import stat
 from pathlib import Path
 
 from toolbox_docs.pipeline.batch import is_hidden_folder, is_workbook_name
-from toolbox_docs.pipeline.outputs import is_register
 from toolbox_docs.share.fsio import BACKUP_FOLDER, TEMP_PREFIX, TEMP_SUFFIX
+from toolbox_docs.share.outputs import is_register
 
 _HIDDEN_OR_SYSTEM = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)
 

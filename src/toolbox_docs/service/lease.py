@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from toolbox_docs.errors import ToolboxError
-from toolbox_docs.pipeline.outputs import LEASE_NAME
+from toolbox_docs.names import printable
 from toolbox_docs.service.status import pid_alive
 from toolbox_docs.share.fsio import WriteError, atomic_write, read_private_copy
-from toolbox_docs.share.names import printable
+from toolbox_docs.share.outputs import LEASE_NAME
 
 BEAT_SECONDS = 10.0
 STALE_SECONDS = 60.0

@@ -31,7 +31,7 @@ from typing import Any
 
 from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.pipeline.outputs import feedback_path
+from toolbox_docs.names import printable
 from toolbox_docs.pipeline.process import Outcome, open_folders
 from toolbox_docs.pipeline.rejection import publish_feedback
 from toolbox_docs.service.candidates import is_candidate, scan
@@ -44,7 +44,7 @@ from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, 
 from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import read_private_copy, sha256
-from toolbox_docs.share.names import printable
+from toolbox_docs.share.outputs import feedback_path
 from toolbox_docs.state import LedgerEntry, State, path_key
 
 log = logging.getLogger("toolbox_docs.service")

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from toolbox_docs.names import printable
 from toolbox_docs.share.fsio import Folder, sha256
-from toolbox_docs.share.names import printable
 from toolbox_docs.state import State
 
 # An owner file older than this was most likely left behind by a crash of Word or Excel: still waited for

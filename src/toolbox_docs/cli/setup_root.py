@@ -13,8 +13,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from toolbox_docs.documents.blank_workbooks import blank_workbooks
 from toolbox_docs.errors import ToolboxError
-from toolbox_docs.forms.blank_workbooks import blank_workbooks
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import PROPOSAL_TEMPLATES, SETTINGS_FILE, TEMPLATES_FOLDER, Settings, load_settings
 from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, atomic_write

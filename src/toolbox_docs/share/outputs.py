@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from toolbox_docs.share.names import output_stem as clean_stem
+from toolbox_docs.names import output_stem as clean_stem
 
 PLAN = "participatieplan"
 EVALUATION_WORKBOOK = "evaluatie"
@@ -28,7 +28,7 @@ REPORT = "evaluatieverslag"
 FEEDBACK = "feedback"
 PROPOSALS = ("collegevoorstel", "raadsvoorstel")
 SEPARATOR = " - "
-# The names of the blank workbooks (``forms.blank_workbooks.BLANK_NAMES``) without their extension, by kind.
+# The names of the blank workbooks (``documents.blank_workbooks.BLANK_NAMES``) without their extension, by kind.
 TEMPLATE_STEMS = {"intake": "intake", "evaluatie": "evaluatie"}
 _OUTPUT_SUFFIXES = {
     f"{SEPARATOR}{PLAN}.docx", f"{SEPARATOR}{REPORT}.docx", f"{SEPARATOR}{FEEDBACK}.txt",

@@ -28,6 +28,7 @@ from toolbox_docs.errors import ToolboxError
 from toolbox_docs.forms.check import check_with_settings
 from toolbox_docs.forms.records import Evaluation
 from toolbox_docs.forms.schema import EVALUATION
+from toolbox_docs.names import printable
 from toolbox_docs.pipeline.identity import look
 from toolbox_docs.pipeline.runs import belongs_here, register_beside
 from toolbox_docs.pipeline.runtime import Runtime
@@ -37,7 +38,6 @@ from toolbox_docs.register.xlsx import exporter_for
 from toolbox_docs.service.candidates import scan
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import Folder, FolderError
-from toolbox_docs.share.names import printable
 
 RECOVERED = "(aangenomen verstuurd bij herstel van het register)"
 
