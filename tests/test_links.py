@@ -20,9 +20,9 @@ import pytest
 
 from test_evaluation_flow import USED, evaluation_values
 from toolbox_docs import fsio, project_runs
-from toolbox_docs.errors import WorkbookError
+from toolbox_docs.errors import FolderError, WorkbookError, WriteError
 from toolbox_docs.forms.xlsx_fill import fill_workbook
-from toolbox_docs.fsio import BACKUP_FOLDER, Folder, FolderError, WriteError
+from toolbox_docs.fsio import BACKUP_FOLDER, Folder
 from toolbox_docs.pipeline import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
 from watcher_support import make_intake

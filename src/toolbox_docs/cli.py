@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from toolbox_docs import cli_dutch
-from toolbox_docs.errors import ExitCode, ToolboxError
+from toolbox_docs.errors import ExitCode, ProblemsFound, ToolboxError
 from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
 
 # Before any option is made: click translates some texts (a path type's name) when an option is defined.
@@ -318,10 +318,6 @@ def _valid_intake(path: Path, settings: Settings) -> Any:
     if report.check.kind != "intake":
         raise ProblemsFound(f"{path.name} is een {report.check.kind}-werkboek; een advies hoort bij een intake.")
     return report.check.record
-
-
-class ProblemsFound(ToolboxError):
-    exit_code = ExitCode.PROBLEMS
 
 
 @main.command()

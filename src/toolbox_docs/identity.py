@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import IO
 
 from toolbox_docs.batch import WORKBOOK_SUFFIXES
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import FolderError, ToolboxError
 from toolbox_docs.forms.xlsx_read import workbook_kind
-from toolbox_docs.fsio import Folder, FolderError, is_temp_or_owner
+from toolbox_docs.fsio import Folder, is_temp_or_owner
 from toolbox_docs.names import printable
 from toolbox_docs.ooxml import custom_properties, with_custom_properties
 from toolbox_docs.settings import Limits

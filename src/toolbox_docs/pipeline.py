@@ -28,10 +28,10 @@ import os
 from contextlib import ExitStack
 from pathlib import Path
 
-from toolbox_docs.errors import DocumentError, SettingsError, WorkbookError
+from toolbox_docs.errors import DocumentError, FolderError, SettingsError, WorkbookError, WriteError
 from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, check_with_settings, refusal
 from toolbox_docs.forms.schema import EVALUATION
-from toolbox_docs.fsio import Folder, FolderError, WriteError, names_fit, sha256
+from toolbox_docs.fsio import Folder, names_fit, sha256
 from toolbox_docs.project_runs import run_evaluation, run_intake
 from toolbox_docs.publish import content_digest
 from toolbox_docs.rejection import names_for, names_too_long, rejected, write_failed

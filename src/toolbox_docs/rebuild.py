@@ -23,12 +23,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import FolderError, ToolboxError
 from toolbox_docs.evaluation import verdict
 from toolbox_docs.forms.check import check_with_settings
 from toolbox_docs.forms.records import Evaluation
 from toolbox_docs.forms.schema import EVALUATION
-from toolbox_docs.fsio import Folder, FolderError
+from toolbox_docs.fsio import Folder
 from toolbox_docs.identity import look
 from toolbox_docs.names import printable
 from toolbox_docs.project_runs import belongs_here, register_beside

@@ -24,11 +24,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import ToolboxError, WriteError
 from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
-from toolbox_docs.fsio import WriteError, atomic_write, read_private_copy
+from toolbox_docs.fsio import atomic_write, read_private_copy
 from toolbox_docs.outputs import REGISTER_NAME
 from toolbox_docs.publish import COMPARE_BYTES, content_digest
 from toolbox_docs.register import FINISHED, RUNNING, Project

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from toolbox_docs.errors import WriteError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
 from toolbox_docs.forms.schema import ERROR
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
+from toolbox_docs.fsio import BACKUP_FOLDER, Folder, names_fit
 from toolbox_docs.names import printable
 from toolbox_docs.outputs import (
     FEEDBACK,

@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from toolbox_docs.errors import ToolboxError
-from toolbox_docs.fsio import WriteError, atomic_write, read_private_copy
+from toolbox_docs.errors import LeaseRefused, ToolboxError, WriteError
+from toolbox_docs.fsio import atomic_write, read_private_copy
 from toolbox_docs.names import printable
 from toolbox_docs.outputs import LEASE_NAME
 from toolbox_docs.service.status import pid_alive
@@ -36,10 +36,6 @@ from toolbox_docs.service.status import pid_alive
 BEAT_SECONDS = 10.0
 STALE_SECONDS = 60.0
 LOCK_NAME = "dienst.lock"
-
-
-class LeaseRefused(ToolboxError):
-    """Another service holds the root or the state database."""
 
 
 def _lock(stream: IO[bytes]) -> bool:

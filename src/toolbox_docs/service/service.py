@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
+from toolbox_docs.errors import ExitCode, StateError, StateUnavailable, ToolboxError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.fsio import Folder, read_private_copy, sha256
@@ -155,7 +155,7 @@ class Service:
             log.info("Stoppen gevraagd; het bestand dat nu wordt verwerkt wordt afgemaakt.")
         self.stopping.set()
 
-    def run(self) -> int:
+    def run(self) -> ExitCode:
         check_setup(self.roots, self.settings)
         self.lease = Lease(self.roots, self.settings.state_db)
         for line in self.lease.acquire():  # LeaseRefused: another service has this root or this state
@@ -190,9 +190,9 @@ class Service:
                 signal.signal(sig, handler)
         log.info("Dienst gestopt. Bestanden in deze run: %s.", counts_text(self.stats.counts))
         if self.lost_lease:
-            return 2
+            return ExitCode.USAGE_OR_SYSTEM
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
-        return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
+        return ExitCode.PROBLEMS if self.once and self.stats.counts.get(Outcome.FAILED.value) else ExitCode.OK
 
     def _open_state(self) -> State:
         """The state database; while it is busy or full the service waits (and says so), it does not stop.

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from toolbox_docs.fsio import WriteError, atomic_write
+from toolbox_docs.errors import WriteError
+from toolbox_docs.fsio import atomic_write
 from toolbox_docs.settings import Settings
 
 BEAT_SECONDS = 2.0
