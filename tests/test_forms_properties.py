@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
 from toolbox_docs.forms.raw import CellError, NoCachedValue, RawCell, RawForm, RawRow
-from toolbox_docs.forms.schema import ERROR, INTAKE_SCHEMA, WARNING
+from toolbox_docs.forms.schema import INTAKE_SCHEMA, Severity
 from toolbox_docs.forms.validate import FormResult, validate_form
 from toolbox_docs.forms.xlsx_read import read_form
 from toolbox_docs.settings import Settings
@@ -64,13 +64,13 @@ VALUES = st.one_of(
 def assert_outcome(result: FormResult) -> None:
     assert isinstance(result, FormResult)
     for problem in result.problems:
-        assert problem.severity in (ERROR, WARNING)
+        assert problem.severity in (Severity.ERROR, Severity.WARNING)
         assert problem.code and problem.message.strip()
     if result.ok:
         assert result.record is not None
     else:
         assert result.record is None
-        assert any(p.severity == ERROR for p in result.problems)
+        assert any(p.severity is Severity.ERROR for p in result.problems)
 
 
 class Example:

@@ -22,3 +22,20 @@ def test_every_error_of_the_toolbox_is_one_family_with_an_exit_code() -> None:
         assert isinstance(cls.exit_code, ExitCode), cls
     assert errors.ProblemsFound.exit_code is ExitCode.PROBLEMS
     assert errors.WriteError.exit_code is ExitCode.USAGE_OR_SYSTEM
+
+
+def test_severity_reads_as_the_dutch_word_in_text_json_and_csv() -> None:
+    import csv
+    import io
+    import json
+
+    from toolbox_docs.forms.schema import Severity
+    from toolbox_docs.forms.validate import Problem
+
+    problem = Problem("required", Severity.WARNING, "Vul dit in.", sheet="Intake", cell="B5")
+    assert f"{problem.severity} ({problem.place()})" == "waarschuwing (blad 'Intake', cel B5)"
+    assert json.dumps({"severity": problem.severity}) == '{"severity": "waarschuwing"}'
+    stream = io.StringIO()
+    csv.writer(stream).writerow([problem.severity, Severity.ERROR])
+    assert stream.getvalue() == "waarschuwing,fout\r\n"
+    assert Severity("fout") is Severity.ERROR and not problem.is_error

@@ -62,10 +62,11 @@ def check_file(path: Path, settings: Settings) -> FileReport:
     try:
         return FileReport(str(path), check_with_settings(data, settings))
     except Exception as error:  # a bug must not stop a batch of thousands; report it as unreadable
+        from toolbox_docs.forms.schema import Severity
         from toolbox_docs.forms.validate import Problem
 
-        problem = Problem("internal-error", "fout", "Onverwachte fout bij het lezen van dit bestand. Meld dit bij "
-                          f"de beheerder van de toolbox (technische oorzaak: {type(error).__name__}).")
+        problem = Problem("internal-error", Severity.ERROR, "Onverwachte fout bij het lezen van dit bestand. Meld "
+                          f"dit bij de beheerder van de toolbox (technische oorzaak: {type(error).__name__}).")
         return FileReport(str(path), Check(UNREADABLE, None, None, (problem,)))
 
 

@@ -27,7 +27,7 @@ from toolbox_docs.evaluation import Recorded, compare, verdict
 from toolbox_docs.formatting import date_long
 from toolbox_docs.forms.check import INVALID, Check, check_with_settings
 from toolbox_docs.forms.records import Evaluation, Intake
-from toolbox_docs.forms.schema import ERROR, EVALUATION_SCHEMA, INTAKE
+from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE, Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.fsio import Folder, names_fit, sha256
@@ -75,7 +75,7 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
     project, placement = _register_intake(path, intake, advice, digest, runtime, beside=beside, now=now,
                                           moved_outputs=out is source)
     note = placement.note()
-    notes = [Problem("project-identity", "waarschuwing", note[0].upper() + note[1:] + ".")] if note else []
+    notes = [Problem("project-identity", Severity.WARNING, note[0].upper() + note[1:] + ".")] if note else []
     stem = _stem(path, intake.project_name, "intake", beside, out)
     actions: list[Action] = []
     paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
@@ -91,7 +91,7 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
         proposal_errors = run.errors
     except DocumentError as error:
         # The template is unusable: everything else is still written; the proposal waits for a fix.
-        template_problem = Problem(f"template-{error.code}", "fout", f"Het voorstel is niet gemaakt: {error}")
+        template_problem = Problem(f"template-{error.code}", Severity.ERROR, f"Het voorstel is niet gemaakt: {error}")
         proposal_errors = ()
     warnings = tuple(p for p in check.problems if not p.is_error)
     chart = stakeholder_chart([Party(s.name, s.influence, s.interest, s.position.value)
@@ -111,7 +111,7 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
         actions.append(removed)
     if runtime.on_register_change is not None:
         runtime.on_register_change()
-    problems = (*warnings, *notes, *(Problem("proposal", "fout", text) for text in proposal_errors))
+    problems = (*warnings, *notes, *(Problem("proposal", Severity.ERROR, text) for text in proposal_errors))
     if template_problem is not None:
         return ProcessResult(path, Outcome.FAILED, check.kind, digest, tuple(actions), (*problems, template_problem),
                              message="het voorstelsjabloon is niet bruikbaar", advice=advice,
@@ -289,7 +289,7 @@ def run_evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.dateti
     done = runtime.register.complete(evaluation, judged, now=now, hourly_rate=settings.hourly_rate) \
         if project is not None else None
     if done is None:
-        problems.append(Problem("unknown-project", "waarschuwing",
+        problems.append(Problem("unknown-project", Severity.WARNING,
                                 f"Projectnummer '{evaluation.project_id}' staat niet in het projectenregister; het "
                                 "verslag is gemaakt, maar het register is niet bijgewerkt."))
     elif not evaluation.decision_taken:
@@ -306,7 +306,7 @@ def run_evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.dateti
 def _other_project(path: Path, check: Check, project: Project, runtime: Runtime, *, now: dt.datetime, out: Folder,
                    source: Folder, digest: str) -> ProcessResult:
     folder = printable(os.path.dirname(project.intake_path))
-    problem = Problem("other-project", ERROR, (
+    problem = Problem("other-project", Severity.ERROR, (
         f"Dit evaluatiewerkboek hoort bij project {project.project_id} ({project.name}). Dat project staat in een "
         f"andere map: {folder}. Een evaluatie telt alleen in de map van het eigen project. Daarom is er geen "
         "evaluatieverslag gemaakt en is het projectenregister niet bijgewerkt. Wil je het project van deze map "

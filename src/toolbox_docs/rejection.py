@@ -10,7 +10,7 @@ from pathlib import Path
 from toolbox_docs.errors import WriteError
 from toolbox_docs.feedback import feedback_text
 from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
-from toolbox_docs.forms.schema import ERROR
+from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.fsio import BACKUP_FOLDER, Folder, names_fit
 from toolbox_docs.names import printable
@@ -62,8 +62,8 @@ def _short_feedback_path(path: Path, folder: Path) -> Path | None:
 
 def names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out: Folder, digest: str, *,
                     source: Folder) -> ProcessResult:
-    problem = Problem("name-too-long", ERROR, "De naam van het werkboek (of het pad van de map) is te lang: de "
-                      "bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
+    problem = Problem("name-too-long", Severity.ERROR, "De naam van het werkboek (of het pad van de map) is te lang: "
+                      "de bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
                       f"'{BACKUP_FOLDER}', krijgen een nog langere naam en passen niet. Geef het werkboek een kortere "
                       "naam, of zet het in een map met een korter pad, en sla het opnieuw op. Dit bestand kun je "
                       "daarna weggooien.")

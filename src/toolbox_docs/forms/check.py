@@ -13,7 +13,7 @@ from typing import Any
 from toolbox_docs.errors import WorkbookError
 from toolbox_docs.forms.markers import NOT_OURS
 from toolbox_docs.forms.raw import RawForm
-from toolbox_docs.forms.schema import ERROR
+from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem, validate_form
 from toolbox_docs.settings import Limits, Settings
 
@@ -56,7 +56,7 @@ def read_raw(data: bytes, *, limits: Limits, reader: str = "direct") -> RawForm:
 def refusal(error: WorkbookError) -> Check:
     status = NOT_OURS_STATUS if error.code == NOT_OURS else INVALID if error.code in _OURS_BUT_WRONG \
         else UNREADABLE
-    return Check(status, None, None, (Problem(error.code, ERROR, error.message),))
+    return Check(status, None, None, (Problem(error.code, Severity.ERROR, error.message),))
 
 
 def check_workbook(data: bytes, *, lists: Mapping[str, tuple[str, ...]], limits: Limits,

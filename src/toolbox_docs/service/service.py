@@ -31,6 +31,7 @@ from typing import Any
 
 from toolbox_docs.errors import ExitCode, StateError, StateUnavailable, ToolboxError
 from toolbox_docs.feedback import feedback_text
+from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.fsio import Folder, read_private_copy, sha256
 from toolbox_docs.names import printable
@@ -450,7 +451,7 @@ class Service:
         else:
             text = ("Het bestand kon niet verwerkt worden door een onverwachte fout in de toolbox. Neem contact op "
                     "met de beheerder van de participatietoolbox.")
-        problem = Problem("too-complex" if result.failure == LIMIT else "internal-error", "fout", text)
+        problem = Problem("too-complex" if result.failure == LIMIT else "internal-error", Severity.ERROR, text)
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
         try:
