@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from toolbox_docs.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
-from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_workbook
 from toolbox_docs.forms.layout import column_letter, layout
 from toolbox_docs.forms.schema import (
     EVALUATION_SCHEMA,
@@ -104,8 +104,9 @@ class Case:
     expected: tuple[Expect, ...] = ()
 
     @property
-    def status(self) -> str:
-        return INVALID if any(e.severity is Severity.ERROR for e in self.expected) else VALID
+    def status(self) -> WorkbookStatus:
+        errors = any(e.severity is Severity.ERROR for e in self.expected)
+        return WorkbookStatus.INVALID if errors else WorkbookStatus.VALID
 
 
 def at_field(schema: FormSchema, field_id: str, code: str, severity: Severity = Severity.ERROR) -> Expect:
@@ -342,7 +343,7 @@ def test_case(case: Case, templates: dict[str, bytes]) -> None:
     assert result.status == case.status
     assert (result.kind, result.version) == (case.kind, SCHEMAS[case.kind].version)
     assert all(p.message.strip() for p in result.problems)
-    if case.status == VALID:
+    if case.status == WorkbookStatus.VALID:
         assert result.record is not None
     else:
         assert result.record is None
@@ -384,7 +385,7 @@ def test_conditional_requirement_says_when(templates: dict[str, bytes]) -> None:
 def test_not_applicable_value_is_not_used(templates: dict[str, bytes]) -> None:
     case = next(c for c in CASES if c.id == "intake-not-applicable-asks-money")
     result = check(case_workbook(case, templates))
-    assert result.status == VALID
+    assert result.status == WorkbookStatus.VALID
     assert result.record.asks_money is None
     assert result.record.initiative_asks == ()
 
@@ -400,5 +401,5 @@ def test_overheid_record_keeps_its_fields(templates: dict[str, bytes]) -> None:
 
 def test_example_is_the_valid_base(example_intake: bytes) -> None:
     result = check(example_intake)
-    assert result.status == VALID and result.problems == ()
+    assert result.status == WorkbookStatus.VALID and result.problems == ()
     assert len(result.record.stakeholders) == len(EXAMPLE_STAKEHOLDERS)

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
-from toolbox_docs.forms.check import UNREADABLE, Check, check_with_settings, refusal
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_with_settings, refusal
 from toolbox_docs.fsio import is_temp_or_owner, read_private_copy
 from toolbox_docs.settings import Settings
 
@@ -67,7 +67,7 @@ def check_file(path: Path, settings: Settings) -> FileReport:
 
         problem = Problem("internal-error", Severity.ERROR, "Onverwachte fout bij het lezen van dit bestand. Meld "
                           f"dit bij de beheerder van de toolbox (technische oorzaak: {type(error).__name__}).")
-        return FileReport(str(path), Check(UNREADABLE, None, None, (problem,)))
+        return FileReport(str(path), Check(WorkbookStatus.UNREADABLE, None, None, (problem,)))
 
 
 def _verdict(path: Path, settings: Settings) -> FileReport:

@@ -25,7 +25,7 @@ from toolbox_docs.documents.docx_writer import build_document
 from toolbox_docs.errors import DocumentError, WorkbookError
 from toolbox_docs.evaluation import Recorded, compare, verdict
 from toolbox_docs.formatting import date_long
-from toolbox_docs.forms.check import INVALID, Check, check_with_settings
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_with_settings
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE, Severity
 from toolbox_docs.forms.validate import Problem
@@ -312,7 +312,7 @@ def _other_project(path: Path, check: Check, project: Project, runtime: Runtime,
         "evaluatieverslag gemaakt en is het projectenregister niet bijgewerkt. Wil je het project van deze map "
         "evalueren? Gebruik dan het evaluatiewerkboek dat de toolbox in deze map heeft gezet. Is dit de evaluatie "
         "van vorig jaar of van een ander project? Dan kun je dit bestand weggooien."))
-    refused = Check(INVALID, check.kind, check.version, (problem,))
+    refused = Check(WorkbookStatus.INVALID, check.kind, check.version, (problem,))
     return rejected(path, refused, runtime, now, out, digest, source=source)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolbox_docs.errors import WriteError
 from toolbox_docs.feedback import feedback_text
-from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
+from toolbox_docs.forms.check import Check, WorkbookStatus
 from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.fsio import BACKUP_FOLDER, Folder, names_fit
@@ -67,7 +67,7 @@ def names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out: Folder, 
                       f"'{BACKUP_FOLDER}', krijgen een nog langere naam en passen niet. Geef het werkboek een kortere "
                       "naam, of zet het in een map met een korter pad, en sla het opnieuw op. Dit bestand kun je "
                       "daarna weggooien.")
-    check = Check(INVALID, None, None, (problem,))
+    check = Check(WorkbookStatus.INVALID, None, None, (problem,))
     target = _short_feedback_path(path, out.path)
     if target is None:
         return ProcessResult(path, Outcome.FAILED, None, digest, problems=(problem,),
@@ -78,7 +78,7 @@ def names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out: Folder, 
 def rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out: Folder,
               digest: str, *, source: Folder, target: Path | None = None) -> ProcessResult:
     target = target if target is not None else feedback_path(path, out.path)
-    unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
+    unusable = check.status == WorkbookStatus.UNREADABLE or check.kind is None  # not a form with cells to correct
     text = feedback_text(printable(path.name), check.problems, now=now, unreadable=unusable)
     try:
         action = publish(out, target.name, ("\ufeff" + text).encode("utf-8"), state=runtime.state, source=path,
