@@ -42,7 +42,7 @@ from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
 from toolbox_docs.service.observer import Watch
-from toolbox_docs.service.readiness import Readiness
+from toolbox_docs.service.readiness import FileState, Readiness
 from toolbox_docs.service.schedule import Schedule
 from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
 from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
@@ -369,9 +369,9 @@ class Service:
                 return
             self._beat_soon()  # a long run of files must not look like a dead service
             readiness = self.readiness.check(path)
-            if readiness == "gone":
+            if readiness is FileState.GONE:
                 self.schedule.forget(path)
-            elif readiness == "ready":
+            elif readiness is FileState.READY:
                 self.schedule.take(path)
                 self._handle(path)
 
