@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from toolbox_docs.forms.vocab import ProposalKind
 from toolbox_docs.fsio import BACKUP_FOLDER
 from toolbox_docs.names import output_stem as clean_stem
 
@@ -27,7 +28,7 @@ PLAN = "participatieplan"
 EVALUATION_WORKBOOK = "evaluatie"
 REPORT = "evaluatieverslag"
 FEEDBACK = "feedback"
-PROPOSALS = ("collegevoorstel", "raadsvoorstel")
+PROPOSALS = (ProposalKind.COLLEGE, ProposalKind.COUNCIL)
 SEPARATOR = " - "
 # The names of the blank workbooks (``blank_workbooks.BLANK_NAMES``) without their extension, by kind.
 TEMPLATE_STEMS = {"intake": "intake", "evaluatie": "evaluatie"}
@@ -75,8 +76,8 @@ def evaluation_workbook_name(stem: str) -> str:
     return output_name(stem, EVALUATION_WORKBOOK, ".xlsx")
 
 
-def proposal_name(stem: str, kind: str) -> str:
-    return output_name(stem, kind, ".docx")
+def proposal_name(stem: str, kind: ProposalKind) -> str:
+    return output_name(stem, kind.value, ".docx")
 
 
 def feedback_path(source: Path, out_dir: Path | None = None) -> Path:

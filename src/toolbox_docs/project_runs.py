@@ -84,7 +84,7 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
     template_problem: Problem | None = None
     owner = Owner(project.project_id, path, beside.intakes)
     try:
-        run = write_paragraph(out, paragraph, owner=owner, proposal_kind=intake.proposal_kind.value, stem=stem,
+        run = write_paragraph(out, paragraph, owner=owner, proposal_kind=intake.proposal_kind, stem=stem,
                               settings=settings, state=runtime.state, now=now, template=proposal_template,
                               fields=header_fields(intake))
         actions += run.actions
@@ -336,6 +336,6 @@ def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, so
         outcome=_evaluation_summary(project)))
     stem = _stem(intake_path, intake.project_name, "intake", beside, out)
     run = write_paragraph(out, blocks, owner=Owner(project.project_id, intake_path, beside.intakes),
-                          proposal_kind=intake.proposal_kind.value, stem=stem, settings=runtime.settings,
+                          proposal_kind=intake.proposal_kind, stem=stem, settings=runtime.settings,
                           state=runtime.state, now=now, create=False, fields=header_fields(intake))
     return list(run.actions)
