@@ -309,13 +309,14 @@ def _now() -> dt.datetime:
 
 def _valid_intake(path: Path, settings: Settings) -> Any:
     from toolbox_docs.batch import check_file
+    from toolbox_docs.forms.schema import INTAKE
     from toolbox_docs.reports import TextReporter
 
     report = check_file(path, settings)
     if not report.check.ok:
         TextReporter(sys.stderr).add(report)
         raise ProblemsFound(f"{path.name} is geen geldige intake; het advies is niet gemaakt.")
-    if report.check.kind != "intake":
+    if report.check.kind != INTAKE:
         raise ProblemsFound(f"{path.name} is een {report.check.kind}-werkboek; een advies hoort bij een intake.")
     return report.check.record
 

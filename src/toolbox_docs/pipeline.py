@@ -46,7 +46,7 @@ def _stamp(now: dt.datetime) -> str:
 
 def _finish(runtime: Runtime, result: ProcessResult, now: dt.datetime) -> ProcessResult:
     if result.sha256 is not None:
-        runtime.state.record(result.path, sha256=result.sha256, outcome=result.outcome.value, kind=result.kind,
+        runtime.state.record(result.path, sha256=result.sha256, outcome=result.outcome, kind=result.kind,
                              at=_stamp(now), outputs=result.outputs, message=result.message)
     return result
 
