@@ -71,3 +71,58 @@ def test_an_outcome_round_trips_through_the_ledger(tmp_path: Path) -> None:
             assert Outcome(entry.outcome) is outcome
     finally:
         state.close()
+
+
+# The stored form of a finished project as the register has always written it: text for dates and amounts,
+# "" for none, the evaluation's outcome under "extra". Typed fields must read it and write it back unchanged.
+STORED_FINISHED = {
+    "name": "Groenplan Meezenbroek", "contact": "Sanne Voorbeeld", "email": "s.voorbeeld@example.org",
+    "phone": "", "area": "Heerlen-Noord", "policy_field": "Openbare ruimte", "keywords": "groen",
+    "kind": "burgerparticipatie", "level": "adviseren", "methods": ["Enquête", "Wijkwandeling"],
+    "planned_euros": "1250.50", "planned_hours": "24", "start": "2027-02-01", "end": "2027-05-31",
+    "decision": "", "proposal_kind": "raadsvoorstel", "budget_euros": "12500", "budget_hours": "160.5",
+    "planned_external_euros": "1040.50", "planned_participants": 80, "hourly_rate": "8.75",
+    "actual_level": "adviseren", "actual_euros": "", "actual_external_euros": "1100.00", "actual_hours": "30.5",
+    "participants": 95, "verdict": "voldoende", "support": "groot", "lessons": "Begin vroeg.",
+    "went_well": "", "could_be_better": "", "evaluation_keywords": "", "evaluated_on": "2027-06-14",
+    "extra": {"decision_taken": False, "outcome": "Meer bomen op het plein."}, "copy_of": "",
+    "evaluation_workbook": "",
+}
+
+
+def test_a_stored_project_reads_as_typed_values_and_is_written_back_unchanged() -> None:
+    import datetime as dt
+    import json
+    from decimal import Decimal
+
+    from toolbox_docs.forms.vocab import ProposalKind
+    from toolbox_docs.register import ProjectStatus, _data, _project
+
+    for stored in (STORED_FINISHED, {**STORED_FINISHED, "extra": {}, "proposal_kind": "", "evaluated_on": "",
+                                     "actual_hours": "", "planned_participants": None}):
+        data = json.dumps(stored, ensure_ascii=True, sort_keys=True)
+        project = _project(("P-2027-abcdef", "/share/a/intake.xlsx", "/share", "afgerond", data,
+                            "2027-06-14T09:00:00", "ab" * 32))
+        assert _data(project) == data
+    assert project.status is ProjectStatus.FINISHED and project.proposal_kind is None
+    assert (project.outcome, project.decision_taken, project.evaluated_on, project.actual_hours) == (
+        None, None, None, None)
+
+    project = _project(("P-2027-abcdef", "/share/a/intake.xlsx", "/share", "afgerond",
+                        json.dumps(STORED_FINISHED), "2027-06-14T09:00:00", ""))
+    assert (project.start, project.end, project.decision) == (dt.date(2027, 2, 1), dt.date(2027, 5, 31), None)
+    assert project.planned_euros == Decimal("1250.50") and str(project.planned_euros) == "1250.50"
+    assert (project.actual_euros, project.budget_hours) == (None, Decimal("160.5"))
+    assert project.proposal_kind is ProposalKind.COUNCIL
+    assert (project.outcome, project.decision_taken) == ("Meer bomen op het plein.", False)
+
+
+def test_a_damaged_stored_date_or_amount_reads_as_unknown() -> None:
+    import json
+
+    from toolbox_docs.register import _project
+
+    damaged = {**STORED_FINISHED, "end": "31-05-2027", "planned_euros": "veel"}
+    project = _project(("P-2027-abcdef", "/share/a/intake.xlsx", "/share", "lopend", json.dumps(damaged),
+                        "2027-06-14T09:00:00", ""))
+    assert (project.end, project.planned_euros) == (None, None)

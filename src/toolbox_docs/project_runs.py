@@ -59,10 +59,9 @@ def _outcome(actions: list[Action]) -> Outcome:
 
 def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
     """What the paragraph says about the outcome, while the decision is still to be taken."""
-    if project is None or project.status != FINISHED or not project.extra.get("outcome") \
-            or project.extra.get("decision_taken"):
+    if project is None or project.status != FINISHED or not project.outcome or project.decision_taken:
         return None
-    return {"outcome": project.extra["outcome"], "achieved_level": project.actual_level,
+    return {"outcome": project.outcome, "achieved_level": project.actual_level,
             "step_name": project.step_name, "support": project.support, "verdict": project.verdict}
 
 
