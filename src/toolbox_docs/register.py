@@ -173,7 +173,7 @@ def _project(row: tuple[Any, ...]) -> Project:
         values[key] = _date(values.get(key, ""))
     for key in _DECIMALS:
         values[key] = _decimal(values.get(key, ""))
-    values["proposal_kind"] = ProposalKind(values["proposal_kind"]) if values.get("proposal_kind") else None
+    values["proposal_kind"] = _proposal_kind(values.get("proposal_kind", ""))
     extra = payload.get("extra") or {}
     return Project(project_id=project_id, intake_path=intake_path, root=root, status=ProjectStatus(status),
                    updated_at=updated_at, intake_sha256=intake_sha256, outcome=extra.get("outcome"),
@@ -213,6 +213,10 @@ def _decimal(text: str) -> Decimal | None:
         return Decimal(text) if text else None
     except InvalidOperation:
         return None
+
+
+def _proposal_kind(text: str) -> ProposalKind | None:
+    return ProposalKind(text) if text in ProposalKind.values() else None
 
 
 def _date_text(value: dt.date | None) -> str:
