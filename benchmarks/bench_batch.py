@@ -32,7 +32,7 @@ from typing import Any
 import intakes
 from common import Samples, interleaved, ms, timed, verdict
 
-from toolbox_docs.forms.check import VALID
+from toolbox_docs.forms.check import WorkbookStatus
 
 TARGET_CPU_VS_CALAMINE = 2.0
 READ_LOOP = Path(__file__).resolve().parent / "read_loop.py"
@@ -97,7 +97,8 @@ def run_validate(share: Path, report: Path, expected: Counter[str], cpu: list[fl
         raise RuntimeError(f"validate exited {process.returncode}: {err.decode(errors='replace')[-2000:]}")
     suite = ET.parse(report).getroot()
     files = sum(expected.values())
-    if int(suite.get("tests", "-1")) != files or int(suite.get("failures", "-1")) != files - expected[VALID]:
+    failures = files - expected[WorkbookStatus.VALID]
+    if int(suite.get("tests", "-1")) != files or int(suite.get("failures", "-1")) != failures:
         raise RuntimeError(f"validate counted {suite.attrib}, expected {dict(expected)}")
     return highest
 

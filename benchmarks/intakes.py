@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
-from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID
+from toolbox_docs.forms.check import WorkbookStatus
 from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
 from toolbox_docs.forms.xlsx_template import build_workbook
@@ -39,7 +39,7 @@ class Kind:
 
     name: str
     data: bytes
-    status: str
+    status: WorkbookStatus
 
 
 def _scenarios() -> dict[str, object]:
@@ -88,13 +88,14 @@ def valid_kinds() -> list[Kind]:
     """The worked example and every scenario, each as it is and for another project: 32 valid intakes."""
     settings = Settings()
     blank = build_workbook(INTAKE_SCHEMA, settings.lists)
-    kinds = [Kind("voorbeeld", fill_workbook(blank, EXAMPLE_VALUES, EXAMPLE_STAKEHOLDERS), VALID)]
+    kinds = [Kind("voorbeeld", fill_workbook(blank, EXAMPLE_VALUES, EXAMPLE_STAKEHOLDERS), WorkbookStatus.VALID)]
     example_changed = {**EXAMPLE_VALUES, "project_name": "Groenplan Meezenbroek-Zuid", "team": "Team Wijkzaken"}
-    kinds.append(Kind("voorbeeld-zuid", fill_workbook(blank, example_changed, EXAMPLE_STAKEHOLDERS[:6]), VALID))
+    kinds.append(Kind("voorbeeld-zuid", fill_workbook(blank, example_changed, EXAMPLE_STAKEHOLDERS[:6]),
+                      WorkbookStatus.VALID))
     for name, record in _scenarios().items():
         for number, variant in ((1, record), (2, _renamed(record, 2))):
             values, rows = record_values(variant, INTAKE_SCHEMA)
-            kinds.append(Kind(f"{name}-{number}", fill_workbook(blank, values, rows), VALID))
+            kinds.append(Kind(f"{name}-{number}", fill_workbook(blank, values, rows), WorkbookStatus.VALID))
     return kinds
 
 
@@ -105,19 +106,20 @@ def broken_kinds() -> list[Kind]:
     example = fill_workbook(blank, EXAMPLE_VALUES, EXAMPLE_STAKEHOLDERS)
     return [
         Kind("ongeldige-velden", fill_workbook(blank, {**EXAMPLE_VALUES, "project_name": None, "scale": "dorp",
-                                                      "budget_euros": "veel"}, EXAMPLE_STAKEHOLDERS), INVALID),
+                                                      "budget_euros": "veel"}, EXAMPLE_STAKEHOLDERS),
+             WorkbookStatus.INVALID),
         Kind("ongeldige-datum-en-adres", fill_workbook(blank, {**EXAMPLE_VALUES, "participation_end": "31-02-2027",
                                                               "trekker_email": "sanne.devries"},
-                                                       EXAMPLE_STAKEHOLDERS), INVALID),
+                                                       EXAMPLE_STAKEHOLDERS), WorkbookStatus.INVALID),
         Kind("ongeldige-partij", fill_workbook(blank, EXAMPLE_VALUES, [
             *EXAMPLE_STAKEHOLDERS[:3], {"name": "Ondernemers", "category": "ondernemers", "influence": 9,
-                                        "interest": 3, "position": "misschien"}]), INVALID),
-        Kind("leeg-sjabloon", blank, INVALID),
-        Kind("leeg-evaluatie", build_workbook(EVALUATION_SCHEMA, settings.lists), INVALID),
-        Kind("niet-van-de-toolbox", _foreign_workbook(), NOT_OURS_STATUS),
-        Kind("beschadigde-zip", example[: len(example) * 2 // 3], UNREADABLE),
-        Kind("versleuteld", _ole2(["Root Entry", "EncryptionInfo", "EncryptedPackage"]), UNREADABLE),
-        Kind("oud-xls", _ole2(["Root Entry", "Workbook", "\x05SummaryInformation"]), UNREADABLE),
+                                        "interest": 3, "position": "misschien"}]), WorkbookStatus.INVALID),
+        Kind("leeg-sjabloon", blank, WorkbookStatus.INVALID),
+        Kind("leeg-evaluatie", build_workbook(EVALUATION_SCHEMA, settings.lists), WorkbookStatus.INVALID),
+        Kind("niet-van-de-toolbox", _foreign_workbook(), WorkbookStatus.NOT_OURS),
+        Kind("beschadigde-zip", example[: len(example) * 2 // 3], WorkbookStatus.UNREADABLE),
+        Kind("versleuteld", _ole2(["Root Entry", "EncryptionInfo", "EncryptedPackage"]), WorkbookStatus.UNREADABLE),
+        Kind("oud-xls", _ole2(["Root Entry", "Workbook", "\x05SummaryInformation"]), WorkbookStatus.UNREADABLE),
     ]
 
 

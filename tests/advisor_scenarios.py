@@ -19,7 +19,7 @@ from decimal import Decimal
 from intake_factory import _overheid, make_intake, party
 from toolbox_docs.advice.model import Tier
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.vocab import (
     DecisionMaker,
     InfluenceRoom,
     Intensity,

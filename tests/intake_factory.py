@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from toolbox_docs.forms.records import Intake, Stakeholder
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.vocab import (
     DecisionMaker,
     InfluenceRoom,
     Intensity,

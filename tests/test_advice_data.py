@@ -12,9 +12,9 @@ from toolbox_docs.advice.fields import is_intake_field
 from toolbox_docs.advice.model import Route
 from toolbox_docs.advice.rules import load_rules
 from toolbox_docs.errors import SettingsError
-from toolbox_docs.forms.vocab import Level, RobRung
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import Level, RobRung
 
 RULES = (templates_dir() / "advies.toml").read_text(encoding="utf-8")
 CHECKLIST = (templates_dir() / "checklist.toml").read_text(encoding="utf-8")

@@ -16,7 +16,8 @@ from toolbox_docs.advice.catalogue import Depth, Role
 from toolbox_docs.advice.stakeholders import is_initiator
 from toolbox_docs.documents.planning import Phase, planning
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.settings import DEFAULT_CATEGORIES, Settings
+from toolbox_docs.vocab import (
     InfluenceRoom,
     Intensity,
     Level,
@@ -26,7 +27,6 @@ from toolbox_docs.forms.vocab import (
     RobRung,
     Scale,
 )
-from toolbox_docs.settings import DEFAULT_CATEGORIES, Settings
 
 SETTINGS = Settings()
 CATALOGUE, RULES, CHECKLIST = shipped_data()

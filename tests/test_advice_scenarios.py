@@ -15,8 +15,8 @@ import pytest
 from intake_factory import SCENARIOS, shipped_data, shipped_wording
 from toolbox_docs.advice import Advice, Route, advise
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import Level, RobRung
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import Level, RobRung
 
 SETTINGS = Settings()
 CATALOGUE, RULES, CHECKLIST = shipped_data()

@@ -15,7 +15,8 @@ from toolbox_docs.advice.catalogue import Catalogue, Method
 from toolbox_docs.advice.ombudsman import COMPLAINTS
 from toolbox_docs.forms.records import Intake
 from toolbox_docs.forms.schema import INTAKE_SCHEMA
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import (
     InfluenceRoom,
     Intensity,
     Level,
@@ -25,7 +26,6 @@ from toolbox_docs.forms.vocab import (
     Scale,
     TargetGroup,
 )
-from toolbox_docs.settings import Settings
 
 CATALOGUE, RULES, CHECKLIST = shipped_data()
 WORDING = shipped_wording()

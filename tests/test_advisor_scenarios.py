@@ -24,8 +24,8 @@ from toolbox_docs.documents.blocks import Paragraph, Table, plain_text
 from toolbox_docs.documents.context import paragraph_context, plan_context
 from toolbox_docs.documents.planning import Phase, planning
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import Level, RobRung, TargetGroup
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import Level, RobRung, TargetGroup
 
 CATALOGUE, RULES, CHECKLIST = shipped_data()
 WORDING = shipped_wording()

@@ -123,7 +123,8 @@ def test_no_import_cycle_between_modules() -> None:
 
 
 def test_no_import_cycle_between_top_level_modules_and_packages() -> None:
-    """forms <-> settings was one: settings imports forms.vocab, and the readers imported the settings."""
+    """forms <-> settings was one: settings imports the vocabulary (then forms.vocab), and the readers
+    imported the settings."""
     assert cycles(_top_level(import_graph())) == []
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID, check_workbook
+from toolbox_docs.forms.check import WorkbookStatus, check_workbook
 from toolbox_docs.settings import Settings
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -40,7 +40,7 @@ def kinds() -> tuple[list[intakes.Kind], list[intakes.Kind]]:
     for kind in (*valid, *broken):
         reference = check_workbook(kind.data, lists=settings.lists, limits=settings.limits, reader="openpyxl")
         assert reference.status == kind.status, f"{kind.name}: {reference.status} {reference.problems[:2]}"
-    assert {k.status for k in broken} == {INVALID, NOT_OURS_STATUS, UNREADABLE}
+    assert {k.status for k in broken} == {WorkbookStatus.INVALID, WorkbookStatus.NOT_OURS, WorkbookStatus.UNREADABLE}
     return valid, broken
 
 
@@ -52,8 +52,9 @@ def validate(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def summary_line(expected: Counter[str]) -> str:
     """The closing summary the admin sees, as the counts say it must read."""
-    return (f"{sum(expected.values())} bestanden: {expected[VALID]} geldig, {expected[INVALID]} met problemen, "
-            f"{expected[NOT_OURS_STATUS]} niet van de toolbox, {expected[UNREADABLE]} onleesbaar;")
+    return (f"{sum(expected.values())} bestanden: {expected[WorkbookStatus.VALID]} geldig, "
+            f"{expected[WorkbookStatus.INVALID]} met problemen, {expected[WorkbookStatus.NOT_OURS]} niet van de "
+            f"toolbox, {expected[WorkbookStatus.UNREADABLE]} onleesbaar;")
 
 
 def junit_counts(report: Path) -> tuple[ET.Element, Counter[str]]:
@@ -62,7 +63,7 @@ def junit_counts(report: Path) -> tuple[ET.Element, Counter[str]]:
     statuses: Counter[str] = Counter()
     for case in suite.iter("testcase"):
         failure = case.find("failure")
-        statuses[VALID if failure is None else failure.get("type", "?")] += 1
+        statuses[WorkbookStatus.VALID if failure is None else failure.get("type", "?")] += 1
     return suite, statuses
 
 
@@ -71,7 +72,7 @@ def test_validate_10000_intakes_in_junit(tmp_path: Path, kinds: tuple[list[intak
                                          ) -> None:
     share = tmp_path / "share"
     expected = intakes.write_share(share, LARGE, valid=kinds[0], broken=kinds[1])
-    assert sum(expected.values()) == LARGE and set(expected) == {VALID, INVALID, NOT_OURS_STATUS, UNREADABLE}
+    assert sum(expected.values()) == LARGE and set(expected) == set(WorkbookStatus)
     report = tmp_path / "rapport.xml"
 
     result = validate("--jobs", "2", "--format", "junit", "--output", report, share)
@@ -81,7 +82,7 @@ def test_validate_10000_intakes_in_junit(tmp_path: Path, kinds: tuple[list[intak
     assert summary_line(expected) in result.stderr, result.stderr[-3000:]
     suite, statuses = junit_counts(report)
     assert int(suite.get("tests", "-1")) == LARGE
-    assert int(suite.get("failures", "-1")) == LARGE - expected[VALID]
+    assert int(suite.get("failures", "-1")) == LARGE - expected[WorkbookStatus.VALID]
     assert statuses == expected
     names = [case.get("name", "") for case in suite.iter("testcase")]
     assert names == [str(p) for p in intakes.intake_paths(share, LARGE)], "every file once, in a stable order"
@@ -107,20 +108,21 @@ def test_json_csv_and_junit_reports_of_the_same_share(tmp_path: Path,
     assert {f["path"]: f["status"] for f in report["files"]} == status_of
     for entry in report["files"]:
         errors = [p for p in entry["problems"] if p["severity"] == "fout"]
-        assert entry["valid"] is (entry["status"] == VALID) is (not errors), entry
+        assert entry["valid"] is (entry["status"] == WorkbookStatus.VALID) is (not errors), entry
     assert {k: v for k, v in report["summary"].items() if k != "seconds"} == {
-        "files": SMALL, "valid": expected[VALID], "with_problems": expected[INVALID],
-        "not_ours": expected[NOT_OURS_STATUS], "errors": expected[UNREADABLE]}
+        "files": SMALL, "valid": expected[WorkbookStatus.VALID], "with_problems": expected[WorkbookStatus.INVALID],
+        "not_ours": expected[WorkbookStatus.NOT_OURS], "errors": expected[WorkbookStatus.UNREADABLE]}
 
     with (tmp_path / "rapport.csv").open(encoding="utf-8-sig", newline="") as stream:  # for Dutch Excel
         rows = list(csv.DictReader(stream, delimiter=";"))
     by_file = {row["path"]: row["status"] for row in rows}
     assert by_file == status_of
     assert Counter(by_file.values()) == expected
-    assert all(row["code"] for row in rows if row["status"] != VALID), "a row per problem, with its code"
-    assert all(row["severity"] in ("", "waarschuwing") for row in rows if row["status"] == VALID)
+    assert all(row["code"] for row in rows if row["status"] != WorkbookStatus.VALID), "a row per problem, with its code"
+    assert all(row["severity"] in ("", "waarschuwing") for row in rows if row["status"] == WorkbookStatus.VALID)
     assert len(rows) == sum(max(1, len(f["problems"])) for f in report["files"]), "one row per problem"
 
     suite, statuses = junit_counts(tmp_path / "rapport.junit")
-    assert int(suite.get("tests", "-1")) == SMALL and int(suite.get("failures", "-1")) == SMALL - expected[VALID]
+    assert int(suite.get("tests", "-1")) == SMALL \
+        and int(suite.get("failures", "-1")) == SMALL - expected[WorkbookStatus.VALID]
     assert statuses == expected

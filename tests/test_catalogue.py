@@ -9,9 +9,9 @@ import pytest
 
 from toolbox_docs.advice.catalogue import Catalogue, Role, load_catalogue
 from toolbox_docs.errors import SettingsError
-from toolbox_docs.forms.vocab import Level, RobRung, Scale, TargetGroup
 from toolbox_docs.resources import templates_dir
 from toolbox_docs.settings import DEFAULT_CATEGORIES
+from toolbox_docs.vocab import Level, RobRung, Scale, TargetGroup
 
 SHIPPED = templates_dir() / "werkvormen.toml"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dutch import is_dutch
-from toolbox_docs.forms.check import NOT_OURS_STATUS, VALID, check_workbook
+from toolbox_docs.forms.check import WorkbookStatus, check_workbook
 from toolbox_docs.settings import Settings
 from watcher_support import INTAKE, PROPOSAL, Watcher, ledger, make_intake, make_root, save_like_excel
 
@@ -31,8 +31,8 @@ def _digest(path: Path) -> str:
 
 def _expected(path: Path) -> str:
     check = check_workbook(path.read_bytes(), lists=Settings().lists, limits=Settings().limits)
-    assert check.status != VALID, f"{path.name} is a valid toolbox workbook? the corpus should hold none"
-    return "genegeerd" if check.status == NOT_OURS_STATUS else "afgekeurd"
+    assert check.status != WorkbookStatus.VALID, f"{path.name} is a valid toolbox workbook? the corpus should hold none"
+    return "genegeerd" if check.status == WorkbookStatus.NOT_OURS else "afgekeurd"
 
 
 def test_the_service_gives_every_corpus_file_its_outcome_and_changes_none(corpus: Path, tmp_path: Path) -> None:

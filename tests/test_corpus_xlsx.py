@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from dutch import is_dutch
-from toolbox_docs.forms.check import VALID
+from toolbox_docs.forms.check import WorkbookStatus
 from toolbox_docs.pipeline.batch import WORKBOOK_SUFFIXES, check_file
 from toolbox_docs.settings import Settings
 
@@ -84,7 +84,7 @@ def test_every_file_is_reported_with_a_dutch_message(corpus: Path, run: Run) -> 
     assert report["summary"]["files"] == len(reported)
     assert report["summary"]["valid"] == 0
     for name, entry in reported.items():
-        assert entry["status"] != VALID and entry["valid"] is False, name
+        assert entry["status"] != WorkbookStatus.VALID and entry["valid"] is False, name
         assert entry["problems"], f"{name}: refused without a problem"
         for problem in entry["problems"]:
             assert problem["code"] != "internal-error", f"{name}: {problem['message']}"
@@ -99,7 +99,7 @@ def test_each_file_is_checked_in_bounded_time(corpus: Path, settings: Settings) 
         started = time.perf_counter()
         report = check_file(path, settings)
         seconds = time.perf_counter() - started
-        assert report.check.status != VALID, path.name
+        assert report.check.status != WorkbookStatus.VALID, path.name
         codes = [p.code for p in report.check.problems]
         assert "internal-error" not in codes, (path.name, report.check.problems)
         if seconds > SECONDS_PER_FILE:

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from toolbox_docs.cli.main import main
-from toolbox_docs.forms.check import VALID, check_workbook
+from toolbox_docs.forms.check import WorkbookStatus, check_workbook
 from toolbox_docs.settings import Settings
 
 # What a project officer would type, by field id; strings are typed as a Dutch person types them.
@@ -186,7 +186,7 @@ def test_a_script_fills_the_workbook_through_the_reference_and_validate_accepts_
     exit_code, report = validate_json(target)
     (entry,) = report["files"]
     assert entry["problems"] == [], entry["problems"]
-    assert (exit_code, entry["valid"], entry["status"]) == (0, True, VALID)
+    assert (exit_code, entry["valid"], entry["status"]) == (0, True, WorkbookStatus.VALID)
     assert (entry["kind"], entry["template_version"]) == (kind, reference["template_version"])
 
 
@@ -196,7 +196,7 @@ def test_the_filled_intake_reads_back_as_typed(tmp_path: Path, blank_intake: byt
     fill_from_reference(blank_intake, reference, complete(reference, INTAKE_VALUES), INTAKE_ROWS, target)
     settings = Settings()
     check = check_workbook(target.read_bytes(), lists=settings.lists, limits=settings.limits)
-    assert check.status == VALID, check.problems
+    assert check.status == WorkbookStatus.VALID, check.problems
     record = check.record
     assert record.area == "Hoensbroek"
     assert record.participation_start == dt.date(2027, 3, 1)

@@ -29,7 +29,7 @@ from form_fixtures import ANSWERS, Answers, digest, fixture_name, fixture_path, 
 from toolbox_docs.advice import advice_to_json, advise, load_advice_data
 from toolbox_docs.advice.evaluation import verdict
 from toolbox_docs.errors import WorkbookError
-from toolbox_docs.forms.check import VALID, check_workbook
+from toolbox_docs.forms.check import WorkbookStatus, check_workbook
 from toolbox_docs.forms.markers import check_marker
 from toolbox_docs.forms.migrations import MIGRATIONS
 from toolbox_docs.forms.records import Evaluation, Intake
@@ -42,11 +42,11 @@ from toolbox_docs.forms.schema import (
     schema_for,
     versions,
 )
-from toolbox_docs.forms.vocab import Level, RobRung
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import Level, RobRung
 
 # The answers of each released fixture as a person would type them into TODAY's template. Rewrite an
 # entry by hand when a breaking change renames or retypes one of its fields; an optional field added
@@ -84,7 +84,7 @@ def _today(kind: str, version: int) -> Any:
     answers = TODAY[fixture_name(kind, version)]
     blank = build_workbook(schema_for(kind), _lists())
     check = _check(fill_workbook(blank, answers.values, answers.rows))
-    assert check.status == VALID, check.problems
+    assert check.status == WorkbookStatus.VALID, check.problems
     assert check.version == TEMPLATE_VERSIONS[kind]
     return check.record
 
@@ -116,7 +116,7 @@ def test_fixtures_are_the_committed_bytes() -> None:
 @pytest.mark.parametrize(("kind", "version"), RELEASED)
 def test_a_released_workbook_is_valid_and_upgrades_to_todays_record(kind: str, version: int, reader: str) -> None:
     check = _check(fixture_path(kind, version).read_bytes(), reader)
-    assert check.status == VALID, check.problems
+    assert check.status == WorkbookStatus.VALID, check.problems
     assert (check.kind, check.version) == (kind, version)
     assert not check.problems, "a filled workbook of an older version gets no feedback at all"
     assert type(check.record) is (Intake if kind == "intake" else Evaluation)
@@ -231,7 +231,7 @@ def _evaluation_v1(**changes: Any) -> bytes:
 def test_a_version_1_burger_evaluation_keeps_its_levels_as_levels() -> None:
     check = _check(_evaluation_v1(participation_kind="burgerparticipatie", planned_level="adviseren",
                                   achieved_level="raadplegen"))
-    assert check.status == VALID and check.version == 1, check.problems
+    assert check.status == WorkbookStatus.VALID and check.version == 1, check.problems
     record = check.record
     assert (record.planned_level, record.achieved_level) == (Level.ADVISE, Level.CONSULT)
     assert (record.planned_role, record.achieved_role) == (None, None)

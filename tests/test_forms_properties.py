@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_workbook
 from toolbox_docs.forms.raw import CellError, NoCachedValue, RawCell, RawForm, RawRow
-from toolbox_docs.forms.schema import ERROR, INTAKE_SCHEMA, WARNING
+from toolbox_docs.forms.schema import INTAKE_SCHEMA, Severity
 from toolbox_docs.forms.validate import FormResult, validate_form
 from toolbox_docs.forms.xlsx_read import read_form
 from toolbox_docs.settings import Settings
@@ -64,13 +64,13 @@ VALUES = st.one_of(
 def assert_outcome(result: FormResult) -> None:
     assert isinstance(result, FormResult)
     for problem in result.problems:
-        assert problem.severity in (ERROR, WARNING)
+        assert problem.severity in (Severity.ERROR, Severity.WARNING)
         assert problem.code and problem.message.strip()
     if result.ok:
         assert result.record is not None
     else:
         assert result.record is None
-        assert any(p.severity == ERROR for p in result.problems)
+        assert any(p.severity is Severity.ERROR for p in result.problems)
 
 
 class Example:
@@ -159,8 +159,8 @@ def test_random_text_in_a_real_workbook_never_raises(example: Example, changes: 
     data = _fill(example.data, changes, table_changes)
     direct = check_workbook(data, lists=SETTINGS.lists, limits=SETTINGS.limits)
     assert isinstance(direct, Check)
-    assert direct.status in (VALID, INVALID)
+    assert direct.status in (WorkbookStatus.VALID, WorkbookStatus.INVALID)
     assert (direct.kind, direct.version) == (INTAKE_SCHEMA.kind, INTAKE_SCHEMA.version)
-    assert (direct.record is not None) == (direct.status == VALID)
+    assert (direct.record is not None) == (direct.status == WorkbookStatus.VALID)
     reference = check_workbook(data, lists=SETTINGS.lists, limits=SETTINGS.limits, reader="openpyxl")
     assert reference == direct, "both readers see the same cells"

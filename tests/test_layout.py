@@ -40,4 +40,5 @@ def test_the_readme_map_lists_every_module_and_no_other():
 
 def test_the_top_level_holds_only_the_foundation():
     top = {path.name for path in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
-    assert top == {"errors.py", "settings.py", "state.py", "formatting.py", "resources.py", "limits.py", "names.py"}
+    assert top == {"errors.py", "settings.py", "state.py", "formatting.py", "resources.py", "limits.py", "names.py",
+                   "vocab.py"}

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import Converter
 from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS
-from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_workbook
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.settings import Settings
 
@@ -92,7 +92,7 @@ def test_the_example_still_validates_after_libreoffice(sources: dict[str, Path],
                                                         round_tripped: dict[str, Path]) -> None:
     before = check(sources["voorbeeld"].read_bytes())
     after = check(round_tripped["voorbeeld"].read_bytes())
-    assert before.status == VALID
+    assert before.status == WorkbookStatus.VALID
     saved = round_tripped["voorbeeld"].read_bytes()
     assert saved != sources["voorbeeld"].read_bytes(), "LibreOffice wrote its own file"
     assert after.problems == before.problems
@@ -104,7 +104,7 @@ def test_an_invalid_intake_keeps_its_problems_after_libreoffice(sources: dict[st
                                                                round_tripped: dict[str, Path]) -> None:
     before = check(sources["fouten"].read_bytes())
     after = check(round_tripped["fouten"].read_bytes())
-    assert before.status == INVALID
+    assert before.status == WorkbookStatus.INVALID
     codes = {p.code for p in before.problems}
     assert codes >= {"required", "not-an-email", "not-in-list", "not-a-date", "not-a-number",
                      "not-applicable"}

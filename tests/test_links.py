@@ -19,13 +19,13 @@ import docx
 import pytest
 
 from test_evaluation_flow import USED, evaluation_values
-from toolbox_docs.errors import WorkbookError
+from toolbox_docs.errors import FolderError, WorkbookError, WriteError
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.pipeline import runs as project_runs
 from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
 from toolbox_docs.settings import Settings
 from toolbox_docs.share import fsio
-from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, FolderError, WriteError
+from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder
 from watcher_support import make_intake
 
 NOW = dt.datetime(2027, 1, 11, 9, 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID, Check, check_workbook
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_workbook
 from toolbox_docs.settings import Settings
 from toolbox_docs.share import ooxml
 from toolbox_docs.share.ooxml import OLE2_MAGIC, XLSM, XLTX, sniff
@@ -185,8 +185,8 @@ def samples(example_intake: bytes) -> Samples:
 def test_the_unchanged_example_is_accepted(example_intake: bytes) -> None:
     """The samples differ from the example by one change only, so that change is what is refused."""
     result, _ = check(example_intake)
-    assert result.status == VALID
-    assert check(repack(example_intake))[0].status == VALID, "repacking alone changes nothing"
+    assert result.status == WorkbookStatus.VALID
+    assert check(repack(example_intake))[0].status == WorkbookStatus.VALID, "repacking alone changes nothing"
 
 
 @pytest.mark.parametrize("reader", ["direct", "openpyxl"])
@@ -194,8 +194,8 @@ def test_the_unchanged_example_is_accepted(example_intake: bytes) -> None:
 def test_crafted_package_is_refused(name: str, reader: str, samples: Samples) -> None:
     data, codes = samples[name]
     result, seconds = check(data, reader)
-    assert result.status in (UNREADABLE, INVALID, NOT_OURS_STATUS)
-    assert result.status != VALID
+    assert result.status in (WorkbookStatus.UNREADABLE, WorkbookStatus.INVALID, WorkbookStatus.NOT_OURS)
+    assert result.status != WorkbookStatus.VALID
     assert [p.code for p in result.problems][:1] != [], "a refusal carries its reason"
     (problem,) = result.problems
     assert problem.code in codes, f"{name}: {problem.code} ({problem.message})"

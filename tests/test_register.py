@@ -22,12 +22,12 @@ from toolbox_docs.cli.main import main
 from toolbox_docs.errors import StateError
 from toolbox_docs.forms.records import Evaluation, MethodUsed
 from toolbox_docs.forms.schema import CRITERION_KEYS
-from toolbox_docs.forms.vocab import Level, ParticipationKind, Score, Support
 from toolbox_docs.pipeline.process import Runtime
 from toolbox_docs.register.projects import FINISHED, RUNNING, Project, excerpt, fold
 from toolbox_docs.register.reminders import ReminderLog
 from toolbox_docs.settings import Settings
 from toolbox_docs.state import MIGRATIONS, State
+from toolbox_docs.vocab import Level, ParticipationKind, Score, Support
 
 NOW = dt.datetime(2026, 2, 1, 9, 0)
 
@@ -82,12 +82,13 @@ def test_intake_creates_a_running_project_with_the_seed_columns(runtime: Runtime
     # the intake's own budget, apart from what the plan costs; the plan's figures on one basis
     intake = make_intake(project_name="Herinrichting Pancratiusplein")
     advice = runtime.advise(intake)
-    assert (project.budget_euros, project.budget_hours) == (str(intake.budget_euros), str(intake.budget_hours))
-    assert project.planned_external_euros == str(advice.totals.external_euros)
+    assert (project.budget_euros, project.budget_hours) == (intake.budget_euros, intake.budget_hours)
+    assert project.planned_external_euros == advice.totals.external_euros
     assert Decimal(project.planned_euros) == (Decimal(project.planned_hours) * Decimal(project.hourly_rate)
                                               + Decimal(project.planned_external_euros))
     assert project.planned_participants == sum(m.participants for m in advice.methods) > 0
-    assert (project.start, project.end, project.decision) == ("2026-03-02", "2026-05-29", "2026-07-07")
+    assert (project.start, project.end, project.decision) == (dt.date(2026, 3, 2), dt.date(2026, 5, 29),
+                                                              dt.date(2026, 7, 7))
     assert runtime.register.all() == [project]
 
 
@@ -101,10 +102,10 @@ def test_reprocessing_keeps_the_id_and_a_finished_project_keeps_its_evaluation(r
     done = runtime.register.complete(evaluation, verdict(evaluation), now=NOW)
     assert done is not None and done.status == FINISHED
     assert (done.actual_level, done.participants, done.actual_hours, done.actual_external_euros) == (
-        "raadplegen", 160, "22.5", "800.00")
+        "raadplegen", 160, Decimal("22.5"), Decimal("800.00"))
     # on the plan's basis: the hours at the plan's rate, plus the external costs
     assert Decimal(done.actual_euros) == Decimal("22.5") * Decimal(first.hourly_rate) + 800
-    assert (done.verdict, done.support, done.evaluated_on) == ("voldoende", "beperkt", "2026-02-01")
+    assert (done.verdict, done.support, done.evaluated_on) == ("voldoende", "beperkt", dt.date(2026, 2, 1))
 
     after = add(runtime, tmp_path, "Plein", keywords="plein, bomen")
     assert after.status == FINISHED and after.lessons == evaluation.lessons
@@ -229,7 +230,8 @@ def test_a_project_finished_before_costs_were_on_one_basis_keeps_its_external_am
                           "('P-2025-abcdef', '/share/Projecten/Oud/intake.xlsx', '', 'afgerond', ?, "
                           "'2025-04-01T09:00:00')", (data,))
     [project] = runtime.register.all()
-    assert (project.actual_external_euros, project.actual_euros, project.actual_hours) == ("250", "", "3")
+    assert (project.actual_external_euros, project.actual_euros, project.actual_hours) == (Decimal("250"), None,
+                                                                                           Decimal("3"))
     assert project.recorded().hourly_rate is None
 
 

@@ -9,6 +9,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import defusedxml.ElementTree as ElementTree
@@ -30,15 +31,17 @@ RUNNING_PROJECT = Project(
     project_id="P-2027-aaaaaa", intake_path="/share/Projecten/a/intake.xlsx", root="/share", status=RUNNING,
     name=FORMULA, contact="+31 45 000 0000", email="a@example.org", phone="-", area="@Hoensbroek",
     policy_field="Wonen", keywords="=1+1, plein", kind="burgerparticipatie", level="raadplegen",
-    methods=("Enquête", "Informatieavond"), planned_euros="1250.50", planned_hours="24", start="2027-02-01",
-    end="2027-05-31", decision="2027-07-06", budget_euros="12500", budget_hours="160",
-    planned_external_euros="1040.50", planned_participants=80, hourly_rate="8.75",
+    methods=("Enquête", "Informatieavond"), planned_euros=Decimal("1250.50"), planned_hours=Decimal("24"),
+    start=dt.date(2027, 2, 1), end=dt.date(2027, 5, 31), decision=dt.date(2027, 7, 6), budget_euros=Decimal("12500"),
+    budget_hours=Decimal("160"), planned_external_euros=Decimal("1040.50"), planned_participants=80,
+    hourly_rate=Decimal("8.75"),
 )
 FINISHED_PROJECT = dataclasses.replace(
     RUNNING_PROJECT, project_id="P-2026-bbbbbb", status=FINISHED, name="Groenplan Meezenbroek",
-    actual_level="adviseren", actual_euros="1366.88", actual_external_euros="1100", actual_hours="30.5",
+    actual_level="adviseren", actual_euros=Decimal("1366.88"), actual_external_euros=Decimal("1100"),
+    actual_hours=Decimal("30.5"),
     participants=95, verdict="voldoende",
-    support="groot", lessons="Begin vroeg.\nNodig ook de school uit.", evaluated_on="2027-06-14",
+    support="groot", lessons="Begin vroeg.\nNodig ook de school uit.", evaluated_on=dt.date(2027, 6, 14),
 )
 
 

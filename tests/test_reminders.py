@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -68,8 +69,8 @@ def project(**changes: Any) -> Project:
                    root="/share/Participatie", status=RUNNING, name="Herinrichting Pancratiusplein",
                    contact="Sanne Voorbeeld", email=TREKKER, phone="", area="Heerlen-Centrum",
                    policy_field="Openbare ruimte", keywords="", kind="burgerparticipatie", level="adviseren",
-                   methods=("Wijkwandeling",), planned_euros="1000", planned_hours="20", start="2027-01-04",
-                   end=END.isoformat(), decision="")
+                   methods=("Wijkwandeling",), planned_euros=Decimal("1000"), planned_hours=Decimal("20"),
+                   start=dt.date(2027, 1, 4), end=END, decision=None)
     return dataclasses.replace(base, **changes)
 
 
@@ -97,11 +98,11 @@ def test_sent_finished_and_undated_projects_get_no_reminder() -> None:
     assert kinds(EVALUATE_DAY, sent=both) == []
     assert kinds(EVALUATE_DAY, sent=frozenset({("P-2027-999999", EXTERNAL)})) == [EXTERNAL, EVALUATE]
     assert kinds(EVALUATE_DAY, status=FINISHED) == []
-    assert kinds(EVALUATE_DAY, end="") == []
+    assert kinds(EVALUATE_DAY, end=None) == []
 
 
 def test_due_reminders_name_the_project_trekker_and_dates_in_a_stable_order() -> None:
-    later = project(project_id="P-2027-000002", name="Aardgasvrije wijk", end="2027-06-30")
+    later = project(project_id="P-2027-000002", name="Aardgasvrije wijk", end=dt.date(2027, 6, 30))
     found = due_reminders([later, project()], today=dt.date(2027, 5, 20), sent=set())
     assert [(r.project_name, r.kind, r.due) for r in found] == [
         ("Herinrichting Pancratiusplein", EXTERNAL, EXTERNAL_DAY),

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from toolbox_docs.service.candidates import is_candidate, scan
-from toolbox_docs.service.readiness import Readiness
+from toolbox_docs.service.readiness import FileState, Readiness
 from toolbox_docs.service.schedule import CRASH_ATTEMPTS, MAX_RETRY_SECONDS, Schedule
 
 START = 1_800_000_000.0  # a wall-clock moment in 2027, far from the real one: only the fake clock counts
@@ -62,17 +62,17 @@ def clock() -> Clock:
 def test_a_complete_workbook_is_ready_once_it_stood_still_for_the_delay(tmp_path: Path, clock: Clock) -> None:
     readiness = Readiness(0.5, clock=clock)
     path = put(tmp_path / "intake.xlsx", a_zip(), clock.now)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     clock.step(0.49)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     clock.step(0.02)
-    assert readiness.check(path) == "ready"
+    assert readiness.check(path) is FileState.READY
 
 
 def test_a_file_that_stood_still_before_it_was_seen_is_ready_at_once(tmp_path: Path, clock: Clock) -> None:
     """Its modification time says it has not changed for longer than the delay (a file found at start)."""
     path = put(tmp_path / "intake.xlsx", a_zip(), clock.now - 3600)
-    assert Readiness(0.5, clock=clock).check(path) == "ready"
+    assert Readiness(0.5, clock=clock).check(path) is FileState.READY
 
 
 @pytest.mark.parametrize("change", ["size", "mtime"])
@@ -82,24 +82,24 @@ def test_a_change_of_size_or_modification_time_starts_the_wait_again(tmp_path: P
     data = a_zip()
     path = put(tmp_path / "intake.xlsx", data, clock.now)
     clock.step(0.8)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     if change == "size":
         put(path, a_zip(2), clock.now)  # another complete zip: only the change holds it back
     else:
         put(path, data, clock.now)  # the same bytes saved again
     clock.step(0.8)
-    assert readiness.check(path) == "waiting", "the first look's time still counted after the change"
+    assert readiness.check(path) is FileState.WAITING, "the first look's time still counted after the change"
     clock.step(0.21)
-    assert readiness.check(path) == "ready"
+    assert readiness.check(path) is FileState.READY
 
 
 def test_the_time_since_the_last_modification_counts_from_before_the_first_look(tmp_path: Path,
                                                                              clock: Clock) -> None:
     readiness = Readiness(0.5, clock=clock)
     path = put(tmp_path / "intake.xlsx", a_zip(), clock.now - 0.3)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     clock.step(0.21)
-    assert readiness.check(path) == "ready"
+    assert readiness.check(path) is FileState.READY
 
 
 def test_a_workbook_still_being_written_waits_until_its_zip_is_complete(tmp_path: Path, clock: Clock) -> None:
@@ -107,12 +107,12 @@ def test_a_workbook_still_being_written_waits_until_its_zip_is_complete(tmp_path
     data = a_zip(5)
     path = put(tmp_path / "intake.xlsx", data[: len(data) - 30], clock.now)  # the end record not yet written
     clock.step(1.0)
-    assert readiness.check(path) == "waiting", "stood still, but not a whole zip: not before the settle time"
+    assert readiness.check(path) is FileState.WAITING, "stood still, but not a whole zip: not before the settle time"
     put(path, data, clock.now)
     clock.step(0.3)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     clock.step(0.3)
-    assert readiness.check(path) == "ready"
+    assert readiness.check(path) is FileState.READY
 
 
 @pytest.mark.parametrize("data", [b"", b"naam;doel\nplein;groen\n", b"\xd0\xcf\x11\xe0" + b"\x00" * 508,
@@ -126,24 +126,24 @@ def test_a_file_that_is_never_a_zip_is_taken_after_the_settle_time(tmp_path: Pat
     path = put(tmp_path / "intake.xlsx", data, clock.now)
     readiness.check(path)
     clock.step(4.99)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     clock.step(0.02)
-    assert readiness.check(path) == "ready"
+    assert readiness.check(path) is FileState.READY
 
 
 def test_a_file_that_went_away_is_gone_and_forgotten(tmp_path: Path, clock: Clock) -> None:
     readiness = Readiness(0.5, clock=clock)
     path = put(tmp_path / "intake.xlsx", a_zip(), clock.now)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
     path.unlink()
-    assert readiness.check(path) == "gone"
+    assert readiness.check(path) is FileState.GONE
     clock.step(0.4)
     put(path, a_zip(), clock.now - 10)  # back with the same size, and stood still long: ready
-    assert readiness.check(path) == "ready"
+    assert readiness.check(path) is FileState.READY
     put(path, a_zip(), clock.now)  # new content, just written, the same size: waits the delay again
     clock.step(0.1)
     readiness.forget(path)
-    assert readiness.check(path) == "waiting"
+    assert readiness.check(path) is FileState.WAITING
 
 
 def test_anything_but_a_regular_file_is_gone(tmp_path: Path, clock: Clock) -> None:
@@ -158,9 +158,9 @@ def test_anything_but_a_regular_file_is_gone(tmp_path: Path, clock: Clock) -> No
         pipe = tmp_path / "pijp.xlsx"
         os.mkfifo(pipe)
         others.append(pipe)
-    assert readiness.check(real) == "ready"
+    assert readiness.check(real) is FileState.READY
     for path in others:
-        assert readiness.check(path) == "gone", path
+        assert readiness.check(path) is FileState.GONE, path
 
 
 # --- the candidate filter -------------------------------------------------------------------------------

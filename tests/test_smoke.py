@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from toolbox_docs.cli.examples import EXAMPLE_VALUES
 from toolbox_docs.cli.main import main
-from toolbox_docs.forms.check import VALID, check_workbook
+from toolbox_docs.forms.check import WorkbookStatus, check_workbook
 from toolbox_docs.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -18,7 +18,7 @@ COMMITTED_EXAMPLE = REPO / "watch_folders" / "Projecten" / "Groenplan Meezenbroe
 def test_example_validates(example_intake: bytes) -> None:
     settings = Settings()
     check = check_workbook(example_intake, lists=settings.lists, limits=settings.limits)
-    assert check.status == VALID, check.problems
+    assert check.status == WorkbookStatus.VALID, check.problems
     assert check.record.project_name == EXAMPLE_VALUES["project_name"]
     assert len(check.record.stakeholders) == 9
 
@@ -27,7 +27,8 @@ def test_committed_example_matches_the_example_data(example_intake: bytes) -> No
     settings = Settings()
     committed = check_workbook(COMMITTED_EXAMPLE.read_bytes(), lists=settings.lists, limits=settings.limits)
     fresh = check_workbook(example_intake, lists=settings.lists, limits=settings.limits)
-    assert committed.status == VALID, "run scripts/make_example.py after changing the schema or the example"
+    assert committed.status == WorkbookStatus.VALID, \
+        "run scripts/make_example.py after changing the schema or the example"
     assert committed.record == fresh.record
 
 

@@ -20,20 +20,19 @@ from typing import Any
 import pytest
 
 from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
-from toolbox_docs.forms.check import INVALID, VALID, Check, check_workbook
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_workbook
 from toolbox_docs.forms.layout import column_letter, layout
 from toolbox_docs.forms.schema import (
-    ERROR,
     EVALUATION_SCHEMA,
     INTAKE_SCHEMA,
-    WARNING,
     FieldType,
     FormSchema,
     Input,
+    Severity,
 )
-from toolbox_docs.forms.vocab import CRITERION_KEYS
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import CRITERION_KEYS
 
 # A valid evaluation of a finished burgerparticipatie project (the worked example, a year on).
 EVALUATION_VALUES: dict[str, Any] = {
@@ -90,7 +89,7 @@ class Expect:
     field: str
     sheet: str
     cell: str | None
-    severity: str = ERROR
+    severity: Severity = Severity.ERROR
 
 
 @dataclass(frozen=True)
@@ -105,11 +104,12 @@ class Case:
     expected: tuple[Expect, ...] = ()
 
     @property
-    def status(self) -> str:
-        return INVALID if any(e.severity == ERROR for e in self.expected) else VALID
+    def status(self) -> WorkbookStatus:
+        errors = any(e.severity is Severity.ERROR for e in self.expected)
+        return WorkbookStatus.INVALID if errors else WorkbookStatus.VALID
 
 
-def at_field(schema: FormSchema, field_id: str, code: str, severity: str = ERROR) -> Expect:
+def at_field(schema: FormSchema, field_id: str, code: str, severity: Severity = Severity.ERROR) -> Expect:
     return Expect(code, field_id, schema.sheet, layout(schema).cell(field_id), severity)
 
 
@@ -120,7 +120,7 @@ def at_column(schema: FormSchema, column_id: str, row_index: int, code: str) -> 
     return Expect(code, f"{table.record_field}.{column_id}", table.sheet, f"{letter}{row}")
 
 
-def at_table(schema: FormSchema, code: str, severity: str = ERROR) -> Expect:
+def at_table(schema: FormSchema, code: str, severity: Severity = Severity.ERROR) -> Expect:
     places = layout(schema)
     return Expect(code, schema.table.record_field, schema.table.sheet, f"A{places.table_first_row}", severity)
 
@@ -203,7 +203,7 @@ INTAKE_CASES = [
     Case("intake-overheid-without-impact-scan", "intake",
          {**OVERHEID, "impact": None, "sensitivity": None, "open_to_influence": None, "input_use": None}),
     Case("intake-overheid-with-room-for-influence", "intake", {**OVERHEID, "influence_room": "groot"},
-         expected=(at_field(I, "influence_room", "not-applicable", WARNING),)),
+         expected=(at_field(I, "influence_room", "not-applicable", Severity.WARNING),)),
     # No room for influence: a reason is needed, stakeholders are not.
     Case("intake-no-influence-without-reason", "intake", {"influence_room": "geen"},
          expected=(at_field(I, "no_participation_reason", "required"),)),
@@ -223,13 +223,13 @@ INTAKE_CASES = [
          {"decision_date": dt.date(2027, 5, 1), "policy_phase": "uitvoering"}),
     Case("intake-no-stakeholders", "intake", rows=NO_ROWS, expected=(at_table(I, "no-stakeholders"),)),
     Case("intake-proposal-decider-mismatch", "intake", {"decision_maker": "raad"},
-         expected=(at_field(I, "proposal_kind", "proposal-decider-mismatch", WARNING),)),
+         expected=(at_field(I, "proposal_kind", "proposal-decider-mismatch", Severity.WARNING),)),
     Case("intake-council-proposal-by-college", "intake", {"proposal_kind": "raadsvoorstel"},
-         expected=(at_field(I, "proposal_kind", "proposal-decider-mismatch", WARNING),)),
+         expected=(at_field(I, "proposal_kind", "proposal-decider-mismatch", Severity.WARNING),)),
     Case("intake-duplicate-stakeholder", "intake",
          rows=[*EXAMPLE_STAKEHOLDERS,
                {**EXAMPLE_STAKEHOLDERS[0], "name": EXAMPLE_STAKEHOLDERS[0]["name"].upper()}],
-         expected=(at_table(I, "duplicate-stakeholder", WARNING),)),
+         expected=(at_table(I, "duplicate-stakeholder", Severity.WARNING),)),
     # Rows of the stakeholder table.
     Case("intake-row-name-without-category", "intake",
          rows=[*EXAMPLE_STAKEHOLDERS, {"name": "Buurtcomité Zuid", "influence": 3, "interest": 2}],
@@ -244,9 +244,9 @@ INTAKE_CASES = [
                         for c in ("name", "category", "influence", "interest"))),
     # A field that does not apply to burgerparticipatie: a warning, and the form still validates.
     Case("intake-not-applicable-asks-money", "intake", {"asks_money": "ja"},
-         expected=(at_field(I, "asks_money", "not-applicable", WARNING),)),
+         expected=(at_field(I, "asks_money", "not-applicable", Severity.WARNING),)),
     Case("intake-not-applicable-initiator", "intake", {"initiator": "Iemand"},
-         expected=(at_field(I, "initiator", "not-applicable", WARNING),)),
+         expected=(at_field(I, "initiator", "not-applicable", Severity.WARNING),)),
     # Everything wrong at once: every problem is reported (their order is checked separately below).
     Case("intake-several-problems", "intake",
          {"project_name": None, "scale": "dorp", "participation_start": "31-02-2027",
@@ -256,7 +256,7 @@ INTAKE_CASES = [
          expected=(at_field(I, "project_name", "required"), at_field(I, "scale", "not-in-list"),
                    at_field(I, "participation_start", "not-a-date"),
                    at_column(I, "influence", NEXT_ROW, "out-of-range"),
-                   at_field(I, "proposal_kind", "proposal-decider-mismatch", WARNING))),
+                   at_field(I, "proposal_kind", "proposal-decider-mismatch", Severity.WARNING))),
 ]
 
 EVALUATION_CASES = [
@@ -272,12 +272,12 @@ EVALUATION_CASES = [
          {"participation_kind": "overheidsparticipatie", "planned_level": None, "planned_role": "faciliteren",
           "achieved_level": None, "achieved_role": "stimuleren"}),
     Case("evaluatie-ladder-level-for-overheid", "evaluatie", {"participation_kind": "overheidsparticipatie"},
-         expected=(at_field(E, "planned_level", "not-applicable", WARNING),
+         expected=(at_field(E, "planned_level", "not-applicable", Severity.WARNING),
                    at_field(E, "planned_role", "required"),
-                   at_field(E, "achieved_level", "not-applicable", WARNING),
+                   at_field(E, "achieved_level", "not-applicable", Severity.WARNING),
                    at_field(E, "achieved_role", "required"))),
     Case("evaluatie-role-filled-for-burger", "evaluatie", {"achieved_role": "faciliteren"},
-         expected=(at_field(E, "achieved_role", "not-applicable", WARNING),)),
+         expected=(at_field(E, "achieved_role", "not-applicable", Severity.WARNING),)),
     Case("evaluatie-no-methods", "evaluatie", rows=NO_ROWS, expected=(at_table(E, "no-methods-used"),)),
     Case("evaluatie-end-before-start", "evaluatie", {"participation_end": dt.date(2027, 1, 1)},
          expected=(at_field(E, "participation_end", "end-before-start"),)),
@@ -343,7 +343,7 @@ def test_case(case: Case, templates: dict[str, bytes]) -> None:
     assert result.status == case.status
     assert (result.kind, result.version) == (case.kind, SCHEMAS[case.kind].version)
     assert all(p.message.strip() for p in result.problems)
-    if case.status == VALID:
+    if case.status == WorkbookStatus.VALID:
         assert result.record is not None
     else:
         assert result.record is None
@@ -385,7 +385,7 @@ def test_conditional_requirement_says_when(templates: dict[str, bytes]) -> None:
 def test_not_applicable_value_is_not_used(templates: dict[str, bytes]) -> None:
     case = next(c for c in CASES if c.id == "intake-not-applicable-asks-money")
     result = check(case_workbook(case, templates))
-    assert result.status == VALID
+    assert result.status == WorkbookStatus.VALID
     assert result.record.asks_money is None
     assert result.record.initiative_asks == ()
 
@@ -401,5 +401,5 @@ def test_overheid_record_keeps_its_fields(templates: dict[str, bytes]) -> None:
 
 def test_example_is_the_valid_base(example_intake: bytes) -> None:
     result = check(example_intake)
-    assert result.status == VALID and result.problems == ()
+    assert result.status == WorkbookStatus.VALID and result.problems == ()
     assert len(result.record.stakeholders) == len(EXAMPLE_STAKEHOLDERS)

@@ -24,8 +24,8 @@ from toolbox_docs.forms.values import (
     parse_dutch_date,
     parse_dutch_decimal,
 )
-from toolbox_docs.forms.vocab import Position, Scale
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import Position, Scale
 
 LISTS = Settings().lists
 NBSP = "\u00a0"

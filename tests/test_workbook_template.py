@@ -216,12 +216,12 @@ def test_hidden_list_sheet(built: Path, schema: FormSchema) -> None:
 @pytest.mark.parametrize("schema", FORMS)
 def test_the_blank_template_is_recognised_and_only_asks_for_required_fields(built: Path, schema: FormSchema
                                                                            ) -> None:
-    from toolbox_docs.forms.check import INVALID, check_workbook
+    from toolbox_docs.forms.check import WorkbookStatus, check_workbook
 
     settings = Settings()
     data = (built / FILES[schema.kind]).read_bytes()
     check = check_workbook(data, lists=settings.lists, limits=settings.limits)
-    assert check.status == INVALID
+    assert check.status == WorkbookStatus.INVALID
     assert (check.kind, check.version) == (schema.kind, schema.version)
     codes = {p.code for p in check.problems}
     assert codes <= {"required", "no-methods-used"}, codes

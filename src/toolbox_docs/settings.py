@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from toolbox_docs.errors import SettingsError
-from toolbox_docs.forms.vocab import ALL_LEVELS
 from toolbox_docs.limits import Limits
 from toolbox_docs.resources import templates_dir
+from toolbox_docs.vocab import ALL_LEVELS
 
 SETTINGS_FILE = "toolbox.toml"
 ENV_PREFIX = "TOOLBOX_"

@@ -17,8 +17,8 @@ from toolbox_docs.advice.rules import Rules, load_rules
 from toolbox_docs.advice.rung import advise_rung
 from toolbox_docs.advice.stakeholders import analyse_all, key_categories, key_parties
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import ParticipationKind
 from toolbox_docs.settings import Settings
+from toolbox_docs.vocab import ParticipationKind
 
 
 def load_advice_data(settings: Settings) -> tuple[Catalogue, Rules, Checklist]:

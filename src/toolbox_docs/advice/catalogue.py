@@ -19,7 +19,7 @@ from typing import Any
 from toolbox_docs.advice.datafile import DataError, Entry, quoted, read_toml
 from toolbox_docs.advice.model import Tier
 from toolbox_docs.errors import SettingsError
-from toolbox_docs.forms.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup
+from toolbox_docs.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup
 
 ALL_CATEGORIES = "alle"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -29,7 +29,7 @@ from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.stakeholders import UNREACHED
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import InfluenceRoom, Level, Position, RobRung
+from toolbox_docs.vocab import InfluenceRoom, Level, Position, RobRung
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from toolbox_docs.formatting import round_half_up
 from toolbox_docs.forms.records import Evaluation
-from toolbox_docs.forms.vocab import Score
+from toolbox_docs.vocab import Score
 
 SUFFICIENT = "voldoende"
 INSUFFICIENT = "onvoldoende"

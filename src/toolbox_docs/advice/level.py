@@ -18,7 +18,7 @@ from toolbox_docs.advice.model import PointItem
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import LevelRules, Rules
 from toolbox_docs.forms.records import Intake, Stakeholder
-from toolbox_docs.forms.vocab import InfluenceRoom, Intensity, Level, Magnitude
+from toolbox_docs.vocab import InfluenceRoom, Intensity, Level, Magnitude
 
 CAP_BY_ROOM: dict[InfluenceRoom, Level] = {
     InfluenceRoom.NONE: Level.INFORM,

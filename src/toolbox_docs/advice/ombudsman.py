@@ -17,7 +17,7 @@ from toolbox_docs.advice.programme import Need, NeedKind
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.advice.stakeholders import OPPONENT, UNREACHED
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import TARGET_GROUP_KEYS, InfluenceRoom, InitiativeAsk, Level, Magnitude, RobRung
+from toolbox_docs.vocab import TARGET_GROUP_KEYS, InfluenceRoom, InitiativeAsk, Level, Magnitude, RobRung
 
 # code -> complaint numbers (1-8 of domain.md §4)
 COMPLAINTS: dict[str, tuple[int, ...]] = {

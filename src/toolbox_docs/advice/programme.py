@@ -41,7 +41,7 @@ from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import ProgrammeRules, Step
 from toolbox_docs.formatting import round_half_up
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup
+from toolbox_docs.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup
 
 
 class NeedKind(StrEnum):

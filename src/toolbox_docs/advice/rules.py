@@ -15,7 +15,7 @@ from typing import Any
 
 from toolbox_docs.advice.datafile import DataError, Entry, read_toml
 from toolbox_docs.errors import SettingsError
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.vocab import (
     InitiativeAsk,
     Intensity,
     Level,

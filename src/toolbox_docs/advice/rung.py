@@ -14,7 +14,7 @@ from toolbox_docs.advice.model import Route
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import RoleCombination, Rules
 from toolbox_docs.forms.records import Intake
-from toolbox_docs.forms.vocab import InitiativeAsk, RobRung
+from toolbox_docs.vocab import InitiativeAsk, RobRung
 
 
 @dataclass(frozen=True)

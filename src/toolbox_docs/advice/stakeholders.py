@@ -14,7 +14,7 @@ from toolbox_docs.advice.model import Quadrant, StakeholderAnalysis, Stakeholder
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.rules import Rules
 from toolbox_docs.forms.records import Intake, Stakeholder
-from toolbox_docs.forms.vocab import ParticipationKind, Position
+from toolbox_docs.vocab import ParticipationKind, Position
 
 OPPONENT = "tegen-met-invloed"
 UNREACHED = "categorie-niet-bereikt"

@@ -8,12 +8,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from toolbox_docs.errors import ExitCode
 from toolbox_docs.resources import example_root
 from toolbox_docs.service.service import Service
 from toolbox_docs.settings import load_settings
 
 
-def run_demo(keep: Path | None, *, echo: Callable[[str], None]) -> int:
+def run_demo(keep: Path | None, *, echo: Callable[[str], None]) -> ExitCode:
     target = keep if keep is not None else Path(tempfile.mkdtemp(prefix="toolbox-demo-"))
     shutil.copytree(example_root(), target, dirs_exist_ok=True)
     settings = load_settings(root=target).replace(stability_delay=0.0)

@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from toolbox_docs.cli import dutch as cli_dutch
-from toolbox_docs.errors import ExitCode, ToolboxError
+from toolbox_docs.errors import ExitCode, ProblemsFound, ToolboxError
 from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
 
 # Before any option is made: click translates some texts (a path type's name) when an option is defined.
@@ -308,6 +308,7 @@ def _now() -> dt.datetime:
 
 
 def _valid_intake(path: Path, settings: Settings) -> Any:
+    from toolbox_docs.forms.schema import INTAKE
     from toolbox_docs.pipeline.batch import check_file
     from toolbox_docs.pipeline.reports import TextReporter
 
@@ -315,13 +316,9 @@ def _valid_intake(path: Path, settings: Settings) -> Any:
     if not report.check.ok:
         TextReporter(sys.stderr).add(report)
         raise ProblemsFound(f"{path.name} is geen geldige intake; het advies is niet gemaakt.")
-    if report.check.kind != "intake":
+    if report.check.kind != INTAKE:
         raise ProblemsFound(f"{path.name} is een {report.check.kind}-werkboek; een advies hoort bij een intake.")
     return report.check.record
-
-
-class ProblemsFound(ToolboxError):
-    exit_code = ExitCode.PROBLEMS
 
 
 @main.command()

@@ -16,7 +16,7 @@ from toolbox_docs.documents.planning import Phase, Step, planning
 from toolbox_docs.formatting import LOCALE
 from toolbox_docs.forms.records import Evaluation, Intake
 from toolbox_docs.forms.validate import Problem
-from toolbox_docs.forms.vocab import InfluenceRoom, Level
+from toolbox_docs.vocab import InfluenceRoom, Level
 
 _QUADRANT_ORDER = (Quadrant.MANAGE_CLOSELY, Quadrant.KEEP_SATISFIED, Quadrant.KEEP_INFORMED, Quadrant.MONITOR)
 

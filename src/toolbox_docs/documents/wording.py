@@ -45,7 +45,7 @@ from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
 from toolbox_docs.documents.phrasebook import Phrasebook
 from toolbox_docs.errors import SettingsError, ToolboxError
-from toolbox_docs.forms.vocab import Level, RobRung
+from toolbox_docs.vocab import Level, RobRung
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _WHITESPACE = re.compile(r"[ \t\r\n]+")

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from toolbox_docs.errors import WorkbookError
 from toolbox_docs.forms.markers import NOT_OURS
 from toolbox_docs.forms.raw import RawForm
-from toolbox_docs.forms.schema import ERROR
+from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem, validate_form
 from toolbox_docs.limits import Limits
 
-VALID = "valid"
-INVALID = "invalid"
-NOT_OURS_STATUS = "not-ours"
-UNREADABLE = "unreadable"
-STATUSES = (VALID, INVALID, NOT_OURS_STATUS, UNREADABLE)
+
+class WorkbookStatus(StrEnum):
+    """The verdict on one workbook; the value is what the JSON and CSV reports carry."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    NOT_OURS = "not-ours"
+    UNREADABLE = "unreadable"
+
 
 # Refusals of a file that is ours but cannot be used as it is: counted as "with problems".
 _OURS_BUT_WRONG = {"old-template", "newer-template", "structure-broken", "table-missing"}
@@ -31,7 +36,7 @@ _OURS_BUT_WRONG = {"old-template", "newer-template", "structure-broken", "table-
 class Check:
     """The verdict on one workbook: status, kind and version when recognised, problems, the record."""
 
-    status: str
+    status: WorkbookStatus
     kind: str | None
     version: int | None
     problems: tuple[Problem, ...]
@@ -40,7 +45,7 @@ class Check:
 
     @property
     def ok(self) -> bool:
-        return self.status == VALID
+        return self.status == WorkbookStatus.VALID
 
 
 def read_raw(data: bytes, *, limits: Limits, reader: str = "direct") -> RawForm:
@@ -54,9 +59,9 @@ def read_raw(data: bytes, *, limits: Limits, reader: str = "direct") -> RawForm:
 
 
 def refusal(error: WorkbookError) -> Check:
-    status = NOT_OURS_STATUS if error.code == NOT_OURS else INVALID if error.code in _OURS_BUT_WRONG \
-        else UNREADABLE
-    return Check(status, None, None, (Problem(error.code, ERROR, error.message),))
+    status = WorkbookStatus.NOT_OURS if error.code == NOT_OURS \
+        else WorkbookStatus.INVALID if error.code in _OURS_BUT_WRONG else WorkbookStatus.UNREADABLE
+    return Check(status, None, None, (Problem(error.code, Severity.ERROR, error.message),))
 
 
 def check_workbook(data: bytes, *, lists: Mapping[str, tuple[str, ...]], limits: Limits,
@@ -66,7 +71,7 @@ def check_workbook(data: bytes, *, lists: Mapping[str, tuple[str, ...]], limits:
     except WorkbookError as error:
         return refusal(error)
     result = validate_form(raw, lists=lists)
-    status = VALID if result.ok else INVALID
+    status = WorkbookStatus.VALID if result.ok else WorkbookStatus.INVALID
     return Check(status, result.kind, result.version, result.problems, result.record, result.filled)
 
 

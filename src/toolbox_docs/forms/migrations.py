@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolbox_docs.forms.schema import EVALUATION, INTAKE, TEMPLATE_VERSIONS, schema_for
-from toolbox_docs.forms.vocab import Level, ParticipationKind, RobRung
+from toolbox_docs.vocab import Level, ParticipationKind, RobRung
 
 Values = dict[str, Any]
 Rows = tuple[dict[str, Any], ...]

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.vocab import (
     CRITERION_KEYS,
     INITIATIVE_ASK_KEYS,
     TARGET_GROUP_KEYS,

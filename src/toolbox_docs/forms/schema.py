@@ -53,9 +53,9 @@ from dataclasses import KW_ONLY, dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any
 
+from toolbox_docs import vocab
 from toolbox_docs.formatting import dutch_list
-from toolbox_docs.forms import vocab
-from toolbox_docs.forms.vocab import (
+from toolbox_docs.vocab import (
     CRITERION_KEYS,
     CRITERION_QUESTIONS,
     INITIATIVE_ASK_KEYS,
@@ -208,13 +208,21 @@ class Table:
     instruction: str = ""
 
 
+class Severity(StrEnum):
+    """How bad a problem is; the value is the Dutch word people read in feedback and reports. A ``fout``
+    blocks the record, a ``waarschuwing`` does not."""
+
+    ERROR = "fout"
+    WARNING = "waarschuwing"
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule between fields. ``violated`` sees typed values (None where empty or invalid) and the used rows
     of the table (column id -> typed value), both as the rule's own template version has them."""
 
     code: str
-    severity: str
+    severity: Severity
     field: str
     message: str
     violated: Callable[[Mapping[str, Any], tuple[Mapping[str, Any], ...]], bool]
@@ -275,9 +283,6 @@ class FormHistory:
             rules=tuple(r for r in self.rules if r.in_version(version)),
         )
 
-
-ERROR = "fout"
-WARNING = "waarschuwing"
 
 # --- intake -------------------------------------------------------------------------------------
 
@@ -452,27 +457,27 @@ def _both(values: Mapping[str, Any], a: str, b: str) -> bool:
 
 
 INTAKE_RULES: tuple[Rule, ...] = (
-    Rule("end-before-start", ERROR, "participation_end",
+    Rule("end-before-start", Severity.ERROR, "participation_end",
          "Het einde van de participatie ligt vóór de start. Controleer beide datums.",
          lambda v, _: _both(v, "participation_start", "participation_end")
          and v["participation_end"] < v["participation_start"]),
-    Rule("decision-before-participation-end", ERROR, "decision_date",
+    Rule("decision-before-participation-end", Severity.ERROR, "decision_date",
          "De besluitdatum ligt niet ná het einde van de participatie. Dan kan de inbreng het besluit niet "
          "meer beïnvloeden: plan het besluit later of laat de participatie eerder eindigen.",
          lambda v, _: _both(v, "decision_date", "participation_end") and _early_phase(v)
          and v["decision_date"] <= v["participation_end"]),
-    Rule("no-stakeholders", ERROR, "stakeholders",
+    Rule("no-stakeholders", Severity.ERROR, "stakeholders",
          "Er is ruimte voor invloed, maar er staan geen belanghebbenden in de tabel. Vul op het blad "
          "'Belanghebbenden' minstens één partij in.",
          lambda v, rows: v.get("influence_room") is not None
          and v["influence_room"].value != "geen" and not rows),
-    Rule("proposal-decider-mismatch", WARNING, "proposal_kind",
+    Rule("proposal-decider-mismatch", Severity.WARNING, "proposal_kind",
          "De raad besluit, maar het voorstel is een collegevoorstel (of andersom). Controleer 'Wie besluit' "
          "en 'Soort voorstel'.",
          lambda v, _: _both(v, "decision_maker", "proposal_kind")
          and (v["decision_maker"].value, v["proposal_kind"].value)
          in (("raad", "collegevoorstel"), ("college", "raadsvoorstel"))),
-    Rule("duplicate-stakeholder", WARNING, "stakeholders",
+    Rule("duplicate-stakeholder", Severity.WARNING, "stakeholders",
          "Dezelfde belanghebbende staat meer dan eens in de tabel. Voeg de rijen samen.",
          lambda _, rows: len({r["name"].casefold() for r in rows}) < len(rows)),
 )
@@ -597,16 +602,16 @@ def _level_matches_kind(values: Mapping[str, Any]) -> bool:
 
 
 EVALUATION_RULES: tuple[Rule, ...] = (
-    Rule("level-not-for-kind", ERROR, "achieved_level",
+    Rule("level-not-for-kind", Severity.ERROR, "achieved_level",
          "Dit niveau hoort niet bij deze soort participatie. Kies bij burgerparticipatie een trede van de "
          "participatieladder (informeren … meebeslissen), bij overheidsparticipatie een rol (loslaten … "
          "reguleren).",
          lambda v, _: not _level_matches_kind(v), until=2),  # version 2: separate fields, applies_when
-    Rule("no-methods-used", ERROR, "methods_used",
+    Rule("no-methods-used", Severity.ERROR, "methods_used",
          "Er staat geen enkele werkvorm in de tabel 'Werkvormen'. Vul in wat er is gedaan, ook als dat "
          "alleen informeren was.",
          lambda _, rows: not rows),
-    Rule("end-before-start", ERROR, "participation_end",
+    Rule("end-before-start", Severity.ERROR, "participation_end",
          "Het einde van de participatie ligt vóór de start. Controleer beide datums.",
          lambda v, _: _both(v, "participation_start", "participation_end")
          and v["participation_end"] < v["participation_start"]),

@@ -17,14 +17,14 @@ from typing import Any
 from toolbox_docs.forms.migrations import upgrade
 from toolbox_docs.forms.raw import RawForm, RawRow
 from toolbox_docs.forms.records import RECORDS, ROW_RECORDS
-from toolbox_docs.forms.schema import ERROR, WARNING, Field, FormSchema, schema_for
+from toolbox_docs.forms.schema import Field, FormSchema, Severity, schema_for
 from toolbox_docs.forms.values import Invalid, convert, is_empty
 
 
 @dataclass(frozen=True)
 class Problem:
     code: str
-    severity: str
+    severity: Severity
     message: str
     field: str | None = None
     sheet: str | None = None
@@ -32,7 +32,7 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
-        return self.severity == ERROR
+        return self.severity is Severity.ERROR
 
     def place(self) -> str:
         """Where, in Dutch, for people: "blad 'Intake', cel B5". The field id is for machines (the JSON
@@ -75,7 +75,7 @@ def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[
         if cell is None:
             if field.id in raw.missing_names:
                 found[field.id].append(Problem(
-                    "missing-name", ERROR,
+                    "missing-name", Severity.ERROR,
                     f"Het veld '{field.label}' is niet meer te vinden: de naam '{field.id}' verwijst nergens meer "
                     "naar (is er een blad of regel verwijderd?). Gebruik een nieuw sjabloon of herstel het veld.",
                     field.id, schema.sheet))
@@ -83,7 +83,7 @@ def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[
         try:
             values[field.id] = convert(field, cell.value, lists=lists, date1904=raw.date1904)
         except Invalid as invalid:
-            found[field.id].append(Problem(invalid.code, ERROR, f"{field.label}: {invalid.message}", field.id,
+            found[field.id].append(Problem(invalid.code, Severity.ERROR, f"{field.label}: {invalid.message}", field.id,
                                            cell.sheet, cell.ref))
     for field in schema.fields:
         cell = raw.cells.get(field.id)
@@ -92,14 +92,14 @@ def _convert_fields(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[
             known = values.get(field.applies_when.field) is not None  # else that field has its own problem
             if known and values[field.id] is not None and values[field.id] is not False:
                 found[field.id].append(Problem(
-                    "not-applicable", WARNING,
+                    "not-applicable", Severity.WARNING,
                     f"{field.label}: dit veld geldt alleen {field.applies_when.describe(schema.label_of)}; de "
                     "waarde wordt niet gebruikt.", field.id, sheet, ref))
             values[field.id] = None
             continue
         needed = field.required or (field.required_when is not None and field.required_when.holds(values))
         if needed and values[field.id] is None and not found[field.id]:
-            found[field.id].append(Problem("required", ERROR,
+            found[field.id].append(Problem("required", Severity.ERROR,
                                            f"'{field.label}' is verplicht{_condition_text(schema, field)}. "
                                            "Vul het in.", field.id, sheet, ref))
     for field in schema.fields:
@@ -113,7 +113,7 @@ def _convert_rows(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[st
     table = schema.table
     for column_id in raw.missing_columns:
         problems.append(Problem(
-            "column-missing", ERROR,
+            "column-missing", Severity.ERROR,
             f"De kolom '{schema.label_of(column_id)}' ontbreekt in de tabel '{table.name}'. Zet de kolomkop terug "
             "of gebruik een nieuw sjabloon.", f"{table.record_field}.{column_id}", raw.table_location.sheet))
     first_row = int("".join(c for c in raw.table_location.ref if c.isdigit()) or "1")
@@ -124,7 +124,7 @@ def _convert_rows(raw: RawForm, schema: FormSchema, lists: Mapping[str, tuple[st
             continue  # only what the toolbox pre-filled (a planned method nobody reported on): not a used row
         if row.number >= first_row + table.max_rows:
             problems.append(Problem(
-                "too-many-rows", ERROR,
+                "too-many-rows", Severity.ERROR,
                 f"De tabel '{table.name}' heeft meer dan {table.max_rows} regels; regel {row.number} en verder "
                 "worden niet gelezen. Voeg partijen samen of vraag de beheerder om hulp.",
                 table.record_field, raw.table_location.sheet, f"A{row.number}"))
@@ -148,14 +148,15 @@ def _convert_row(raw: RawForm, schema: FormSchema, row: RawRow, lists: Mapping[s
         try:
             value = convert(column, cell.value, lists=lists, date1904=raw.date1904) if cell else None
         except Invalid as invalid:
-            problems.append(Problem(invalid.code, ERROR, f"Regel {row.number}, {column.label}: {invalid.message}",
-                                    field_ref, raw.table_location.sheet, ref))
+            problems.append(Problem(invalid.code, Severity.ERROR,
+                                    f"Regel {row.number}, {column.label}: {invalid.message}", field_ref,
+                                    raw.table_location.sheet, ref))
             complete = False
             continue
         if value is None and column.default is not None:
             value = convert(column, column.default, lists=lists)
         if value is None and column.required:
-            problems.append(Problem("required", ERROR,
+            problems.append(Problem("required", Severity.ERROR,
                                     f"Regel {row.number}: '{column.label}' is verplicht in elke gebruikte regel. "
                                     "Vul het in of maak de hele regel leeg.", field_ref, raw.table_location.sheet,
                                     ref))

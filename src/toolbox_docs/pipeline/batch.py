@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
-from toolbox_docs.forms.check import UNREADABLE, Check, check_with_settings, refusal
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_with_settings, refusal
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import is_temp_or_owner, read_private_copy
 
@@ -76,11 +76,12 @@ def check_file(path: Path, settings: Settings) -> FileReport:
     try:
         return FileReport(str(path), check_with_settings(data, settings))
     except Exception as error:  # a bug must not stop a batch of thousands; report it as unreadable
+        from toolbox_docs.forms.schema import Severity
         from toolbox_docs.forms.validate import Problem
 
-        problem = Problem("internal-error", "fout", "Onverwachte fout bij het lezen van dit bestand. Meld dit bij "
-                          f"de beheerder van de toolbox (technische oorzaak: {type(error).__name__}).")
-        return FileReport(str(path), Check(UNREADABLE, None, None, (problem,)))
+        problem = Problem("internal-error", Severity.ERROR, "Onverwachte fout bij het lezen van dit bestand. Meld "
+                          f"dit bij de beheerder van de toolbox (technische oorzaak: {type(error).__name__}).")
+        return FileReport(str(path), Check(WorkbookStatus.UNREADABLE, None, None, (problem,)))
 
 
 def _verdict(path: Path, settings: Settings) -> FileReport:

@@ -28,14 +28,14 @@ import os
 from contextlib import ExitStack
 from pathlib import Path
 
-from toolbox_docs.errors import DocumentError, SettingsError, WorkbookError
-from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, check_with_settings, refusal
+from toolbox_docs.errors import DocumentError, FolderError, SettingsError, WorkbookError, WriteError
+from toolbox_docs.forms.check import WorkbookStatus, check_with_settings, refusal
 from toolbox_docs.forms.schema import EVALUATION
 from toolbox_docs.pipeline.rejection import names_for, names_too_long, rejected, write_failed
 from toolbox_docs.pipeline.runs import run_evaluation, run_intake
 from toolbox_docs.pipeline.runtime import NOTE_CODES, Outcome, ProcessResult, Runtime
 from toolbox_docs.settings import Settings
-from toolbox_docs.share.fsio import Folder, FolderError, WriteError, names_fit, sha256
+from toolbox_docs.share.fsio import Folder, names_fit, sha256
 from toolbox_docs.share.publish import content_digest
 
 __all__ = ["NOTE_CODES", "Outcome", "ProcessResult", "Runtime", "process_file"]
@@ -47,7 +47,7 @@ def _stamp(now: dt.datetime) -> str:
 
 def _finish(runtime: Runtime, result: ProcessResult, now: dt.datetime) -> ProcessResult:
     if result.sha256 is not None:
-        runtime.state.record(result.path, sha256=result.sha256, outcome=result.outcome.value, kind=result.kind,
+        runtime.state.record(result.path, sha256=result.sha256, outcome=result.outcome, kind=result.kind,
                              at=_stamp(now), outputs=result.outputs, message=result.message)
     return result
 
@@ -116,17 +116,17 @@ def _process(path: Path, source: Folder, out: Folder, runtime: Runtime, *, now: 
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
                                               message="eigen uitvoer van de toolbox, nog niet ingevuld"), now)
     check = check_with_settings(data, settings)
-    if check.status == NOT_OURS_STATUS:
+    if check.status == WorkbookStatus.NOT_OURS:
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, sha256=digest,
                                               message="geen werkboek van de toolbox"), now)
-    if check.filled == 0 and check.kind is not None and check.status != UNREADABLE:
+    if check.filled == 0 and check.kind is not None and check.status != WorkbookStatus.UNREADABLE:
         # A blank template, or a prepared evaluation workbook nobody has filled in yet: nothing to say. (A
         # refusal of one of ours, such as an old template version, has no kind: it gets its feedback below.)
         return _finish(runtime, ProcessResult(path, Outcome.IGNORED, check.kind, digest,
                                               message="nog niet ingevuld"), now)
     if not names_fit(names_for(out.path, path.stem)):
         return _finish(runtime, names_too_long(path, runtime, now, out, digest, source=source), now)
-    if check.status in (INVALID, UNREADABLE):
+    if check.status in (WorkbookStatus.INVALID, WorkbookStatus.UNREADABLE):
         return _finish(runtime, rejected(path, check, runtime, now, out, digest, source=source), now)
     try:
         if check.kind == EVALUATION:

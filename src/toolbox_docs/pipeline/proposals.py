@@ -39,6 +39,7 @@ from toolbox_docs.share.fsio import Folder, is_temp_or_owner, read_private_copy
 from toolbox_docs.share.outputs import is_generated_document, proposal_name
 from toolbox_docs.share.publish import Action, Did, open_elsewhere, publish
 from toolbox_docs.state import State
+from toolbox_docs.vocab import ProposalKind
 
 NO_ANCHOR = "no-anchor"
 
@@ -62,10 +63,10 @@ def candidates(folder: Folder) -> list[str]:
     return found
 
 
-def _template_for(kind: str, settings: Settings, override: Path | None) -> Path:
+def _template_for(kind: ProposalKind, settings: Settings, override: Path | None) -> Path:
     if override is not None:
         return override
-    return settings.council_template if kind == "raadsvoorstel" else settings.college_template
+    return settings.council_template if kind is ProposalKind.COUNCIL else settings.college_template
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Owner:
         return None
 
 
-def write_paragraph(folder: Folder, blocks: Sequence[Block], *, owner: Owner, proposal_kind: str, stem: str,
+def write_paragraph(folder: Folder, blocks: Sequence[Block], *, owner: Owner, proposal_kind: ProposalKind, stem: str,
                     settings: Settings, state: State, now: dt.datetime, template: Path | None = None,
                     create: bool = True, fields: Mapping[str, str] | None = None) -> ProposalRun:
     """Write ``blocks`` into the proposals in ``folder`` that are ``owner``'s; make one from the template
@@ -132,7 +133,7 @@ def write_paragraph(folder: Folder, blocks: Sequence[Block], *, owner: Owner, pr
             continue
         marked = stamp(updated, project_id=owner.project_id, intake=owner.intake, document=PROPOSAL)
         actions.append(publish(folder, name, marked, state=state, source=owner.intake, now=now, always_backup=True))
-    if not seen_proposal and create and proposal_kind != "geen":
+    if not seen_proposal and create and proposal_kind is not ProposalKind.NONE:
         template = _template_for(proposal_kind, settings, template)
         try:
             base = read_private_copy(template, max_bytes=settings.limits.max_file_bytes)

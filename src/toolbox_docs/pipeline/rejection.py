@@ -8,13 +8,14 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolbox_docs.forms.check import INVALID, UNREADABLE, Check
-from toolbox_docs.forms.schema import ERROR
+from toolbox_docs.errors import WriteError
+from toolbox_docs.forms.check import Check, WorkbookStatus
+from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.names import printable
 from toolbox_docs.pipeline.feedback import feedback_text
 from toolbox_docs.pipeline.runtime import Outcome, ProcessResult, Runtime
-from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, WriteError, names_fit
+from toolbox_docs.share.fsio import BACKUP_FOLDER, Folder, names_fit
 from toolbox_docs.share.outputs import (
     FEEDBACK,
     SEPARATOR,
@@ -63,12 +64,12 @@ def _short_feedback_path(path: Path, folder: Path) -> Path | None:
 
 def names_too_long(path: Path, runtime: Runtime, now: dt.datetime, out: Folder, digest: str, *,
                     source: Folder) -> ProcessResult:
-    problem = Problem("name-too-long", ERROR, "De naam van het werkboek (of het pad van de map) is te lang: de "
-                      "bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
+    problem = Problem("name-too-long", Severity.ERROR, "De naam van het werkboek (of het pad van de map) is te lang: "
+                      "de bestanden die de toolbox ernaast maakt, zoals het participatieplan en een reservekopie in "
                       f"'{BACKUP_FOLDER}', krijgen een nog langere naam en passen niet. Geef het werkboek een kortere "
                       "naam, of zet het in een map met een korter pad, en sla het opnieuw op. Dit bestand kun je "
                       "daarna weggooien.")
-    check = Check(INVALID, None, None, (problem,))
+    check = Check(WorkbookStatus.INVALID, None, None, (problem,))
     target = _short_feedback_path(path, out.path)
     if target is None:
         return ProcessResult(path, Outcome.FAILED, None, digest, problems=(problem,),
@@ -88,7 +89,7 @@ def publish_feedback(out: Folder, name: str, problems: Sequence[Problem], *, sou
 def rejected(path: Path, check: Check, runtime: Runtime, now: dt.datetime, out: Folder,
               digest: str, *, source: Folder, target: Path | None = None) -> ProcessResult:
     target = target if target is not None else feedback_path(path, out.path)
-    unusable = check.status == UNREADABLE or check.kind is None  # not a form with cells to correct
+    unusable = check.status == WorkbookStatus.UNREADABLE or check.kind is None  # not a form with cells to correct
     try:
         action = publish_feedback(out, target.name, check.problems, source=path, unreadable=unusable,
                                   state=runtime.state, now=now)

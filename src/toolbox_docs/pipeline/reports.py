@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from toolbox_docs.forms.check import INVALID, NOT_OURS_STATUS, UNREADABLE, VALID
+from toolbox_docs.forms.check import WorkbookStatus
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.pipeline.batch import FileReport
 
@@ -63,13 +63,13 @@ class Summary:
     def add(self, report: FileReport) -> None:
         self.files += 1
         status = report.check.status
-        if status == VALID:
+        if status == WorkbookStatus.VALID:
             self.valid += 1
-        elif status == INVALID:
+        elif status == WorkbookStatus.INVALID:
             self.invalid += 1
-        elif status == NOT_OURS_STATUS:
+        elif status == WorkbookStatus.NOT_OURS:
             self.not_ours += 1
-        elif status == UNREADABLE:
+        elif status == WorkbookStatus.UNREADABLE:
             self.unreadable += 1
 
     @property
@@ -103,8 +103,8 @@ def report_dict(report: FileReport) -> dict[str, object]:
             "problems": [problem_dict(p) for p in check.problems]}
 
 
-_STATUS_TEXT = {VALID: "geldig", INVALID: "problemen", NOT_OURS_STATUS: "niet van de toolbox",
-                UNREADABLE: "onleesbaar"}
+_STATUS_TEXT = {WorkbookStatus.VALID: "geldig", WorkbookStatus.INVALID: "problemen",
+                WorkbookStatus.NOT_OURS: "niet van de toolbox", WorkbookStatus.UNREADABLE: "onleesbaar"}
 
 
 class Reporter:

@@ -25,9 +25,9 @@ from toolbox_docs.documents.context import paragraph_context, plan_context, repo
 from toolbox_docs.documents.docx_writer import build_document
 from toolbox_docs.errors import DocumentError, WorkbookError
 from toolbox_docs.formatting import date_long
-from toolbox_docs.forms.check import INVALID, Check, check_with_settings
+from toolbox_docs.forms.check import Check, WorkbookStatus, check_with_settings
 from toolbox_docs.forms.records import Evaluation, Intake
-from toolbox_docs.forms.schema import ERROR, EVALUATION_SCHEMA, INTAKE
+from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE, Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.names import printable
@@ -59,10 +59,9 @@ def _outcome(actions: list[Action]) -> Outcome:
 
 def _evaluation_summary(project: Project | None) -> dict[str, Any] | None:
     """What the paragraph says about the outcome, while the decision is still to be taken."""
-    if project is None or project.status != FINISHED or not project.extra.get("outcome") \
-            or project.extra.get("decision_taken"):
+    if project is None or project.status != FINISHED or not project.outcome or project.decision_taken:
         return None
-    return {"outcome": project.extra["outcome"], "achieved_level": project.actual_level,
+    return {"outcome": project.outcome, "achieved_level": project.actual_level,
             "step_name": project.step_name, "support": project.support, "verdict": project.verdict}
 
 
@@ -75,7 +74,7 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
     project, placement = _register_intake(path, intake, advice, digest, runtime, beside=beside, now=now,
                                           moved_outputs=out is source)
     note = placement.note()
-    notes = [Problem("project-identity", "waarschuwing", note[0].upper() + note[1:] + ".")] if note else []
+    notes = [Problem("project-identity", Severity.WARNING, note[0].upper() + note[1:] + ".")] if note else []
     stem = _stem(path, intake.project_name, "intake", beside, out)
     actions: list[Action] = []
     paragraph = runtime.wording.render("participatieparagraaf.html.j2", paragraph_context(
@@ -84,14 +83,14 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
     template_problem: Problem | None = None
     owner = Owner(project.project_id, path, beside.intakes)
     try:
-        run = write_paragraph(out, paragraph, owner=owner, proposal_kind=intake.proposal_kind.value, stem=stem,
+        run = write_paragraph(out, paragraph, owner=owner, proposal_kind=intake.proposal_kind, stem=stem,
                               settings=settings, state=runtime.state, now=now, template=proposal_template,
                               fields=header_fields(intake))
         actions += run.actions
         proposal_errors = run.errors
     except DocumentError as error:
         # The template is unusable: everything else is still written; the proposal waits for a fix.
-        template_problem = Problem(f"template-{error.code}", "fout", f"Het voorstel is niet gemaakt: {error}")
+        template_problem = Problem(f"template-{error.code}", Severity.ERROR, f"Het voorstel is niet gemaakt: {error}")
         proposal_errors = ()
     warnings = tuple(p for p in check.problems if not p.is_error)
     chart = stakeholder_chart([Party(s.name, s.influence, s.interest, s.position.value)
@@ -111,7 +110,7 @@ def run_intake(path: Path, check: Check, runtime: Runtime, *, now: dt.datetime, 
         actions.append(removed)
     if runtime.on_register_change is not None:
         runtime.on_register_change()
-    problems = (*warnings, *notes, *(Problem("proposal", "fout", text) for text in proposal_errors))
+    problems = (*warnings, *notes, *(Problem("proposal", Severity.ERROR, text) for text in proposal_errors))
     if template_problem is not None:
         return ProcessResult(path, Outcome.FAILED, check.kind, digest, tuple(actions), (*problems, template_problem),
                              message="het voorstelsjabloon is niet bruikbaar", advice=advice,
@@ -289,7 +288,7 @@ def run_evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.dateti
     done = runtime.register.complete(evaluation, judged, now=now, hourly_rate=settings.hourly_rate) \
         if project is not None else None
     if done is None:
-        problems.append(Problem("unknown-project", "waarschuwing",
+        problems.append(Problem("unknown-project", Severity.WARNING,
                                 f"Projectnummer '{evaluation.project_id}' staat niet in het projectenregister; het "
                                 "verslag is gemaakt, maar het register is niet bijgewerkt."))
     elif not evaluation.decision_taken:
@@ -306,13 +305,13 @@ def run_evaluation(path: Path, check: Check, runtime: Runtime, *, now: dt.dateti
 def _other_project(path: Path, check: Check, project: Project, runtime: Runtime, *, now: dt.datetime, out: Folder,
                    source: Folder, digest: str) -> ProcessResult:
     folder = printable(os.path.dirname(project.intake_path))
-    problem = Problem("other-project", ERROR, (
+    problem = Problem("other-project", Severity.ERROR, (
         f"Dit evaluatiewerkboek hoort bij project {project.project_id} ({project.name}). Dat project staat in een "
         f"andere map: {folder}. Een evaluatie telt alleen in de map van het eigen project. Daarom is er geen "
         "evaluatieverslag gemaakt en is het projectenregister niet bijgewerkt. Wil je het project van deze map "
         "evalueren? Gebruik dan het evaluatiewerkboek dat de toolbox in deze map heeft gezet. Is dit de evaluatie "
         "van vorig jaar of van een ander project? Dan kun je dit bestand weggooien."))
-    refused = Check(INVALID, check.kind, check.version, (problem,))
+    refused = Check(WorkbookStatus.INVALID, check.kind, check.version, (problem,))
     return rejected(path, refused, runtime, now, out, digest, source=source)
 
 
@@ -336,6 +335,6 @@ def _update_paragraph_after_evaluation(project: Project, runtime: Runtime, *, so
         outcome=_evaluation_summary(project)))
     stem = _stem(intake_path, intake.project_name, "intake", beside, out)
     run = write_paragraph(out, blocks, owner=Owner(project.project_id, intake_path, beside.intakes),
-                          proposal_kind=intake.proposal_kind.value, stem=stem, settings=runtime.settings,
+                          proposal_kind=intake.proposal_kind, stem=stem, settings=runtime.settings,
                           state=runtime.state, now=now, create=False, fields=header_fields(intake))
     return list(run.actions)

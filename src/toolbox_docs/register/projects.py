@@ -23,8 +23,9 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -32,20 +33,32 @@ from toolbox_docs.advice.evaluation import Recorded, Verdict, compare
 from toolbox_docs.advice.model import Advice
 from toolbox_docs.errors import StateError
 from toolbox_docs.forms.records import Evaluation, Intake
-from toolbox_docs.forms.vocab import step_name
 from toolbox_docs.names import printable
 from toolbox_docs.state import ProjectRow, State, path_key
+from toolbox_docs.vocab import ProposalKind, step_name
 
-RUNNING = "lopend"
-FINISHED = "afgerond"
+
+class ProjectStatus(StrEnum):
+    """Where a project is; the value is the word the register stores and people read."""
+
+    RUNNING = "lopend"
+    FINISHED = "afgerond"
+
+
+RUNNING = ProjectStatus.RUNNING
+FINISHED = ProjectStatus.FINISHED
 
 
 @dataclass(frozen=True)
 class Project:
+    """A project in the register, typed: dates are ``date``, amounts and hours ``Decimal`` (None where
+    unknown). The stored form (text in a JSON document, as it always was) is made and read only by
+    ``_data`` and ``_project``."""
+
     project_id: str
     intake_path: str
     root: str
-    status: str
+    status: ProjectStatus
     name: str
     contact: str
     email: str
@@ -56,21 +69,21 @@ class Project:
     kind: str
     level: str
     methods: tuple[str, ...]
-    planned_euros: str
-    planned_hours: str
-    start: str
-    end: str
-    decision: str
-    proposal_kind: str = ""
-    budget_euros: str = ""
-    budget_hours: str = ""
-    planned_external_euros: str = ""
+    planned_euros: Decimal | None
+    planned_hours: Decimal | None
+    start: dt.date | None
+    end: dt.date | None
+    decision: dt.date | None
+    proposal_kind: ProposalKind | None = None
+    budget_euros: Decimal | None = None
+    budget_hours: Decimal | None = None
+    planned_external_euros: Decimal | None = None
     planned_participants: int | None = None
-    hourly_rate: str = ""
+    hourly_rate: Decimal | None = None
     actual_level: str = ""
-    actual_euros: str = ""
-    actual_external_euros: str = ""
-    actual_hours: str = ""
+    actual_euros: Decimal | None = None
+    actual_external_euros: Decimal | None = None
+    actual_hours: Decimal | None = None
     participants: int = 0
     verdict: str = ""
     support: str = ""
@@ -78,21 +91,18 @@ class Project:
     went_well: str = ""
     could_be_better: str = ""
     evaluation_keywords: str = ""
-    evaluated_on: str = ""
+    evaluated_on: dt.date | None = None
     updated_at: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    outcome: str | None = None  # what came out of participation, from the evaluation (None before it)
+    decision_taken: bool | None = None  # whether the decision was taken when the evaluation was filled in
     intake_sha256: str = ""  # the content of the intake last processed
     copy_of: str = ""  # the id of the project this one's intake was copied from
     evaluation_workbook: str = ""  # where the toolbox put (or found) the project's evaluation workbook
 
-    @property
-    def end_date(self) -> dt.date | None:
-        return dt.date.fromisoformat(self.end) if self.end else None
-
     def recorded(self) -> Recorded:
         """What the register kept of the plan, for comparing it with the evaluation."""
-        return Recorded(participants=self.planned_participants,
-                        external_euros=_decimal(self.planned_external_euros), hourly_rate=_decimal(self.hourly_rate))
+        return Recorded(participants=self.planned_participants, external_euros=self.planned_external_euros,
+                        hourly_rate=self.hourly_rate)
 
     @property
     def step_name(self) -> str:
@@ -128,10 +138,24 @@ def excerpt(text: str, words: list[str], *, width: int = 160) -> str:
 _COLUMNS = ("project_id", "intake_path", "root", "status", "updated_at", "intake_sha256")
 
 
+# The stored form: dates as ISO text, amounts and hours as the Decimal's text, "" for none; what came out of
+# the evaluation under "extra" (a finished project's {"outcome": ..., "decision_taken": ...}).
+_DATES = ("start", "end", "decision", "evaluated_on")
+_DECIMALS = ("planned_euros", "planned_hours", "budget_euros", "budget_hours", "planned_external_euros",
+             "hourly_rate", "actual_euros", "actual_external_euros", "actual_hours")
+_EXTRA = ("outcome", "decision_taken")
+
+
 def _data(project: Project) -> str:
-    payload = asdict(project)
-    for key in _COLUMNS:
-        payload.pop(key)
+    payload: dict[str, Any] = {f.name: getattr(project, f.name) for f in fields(Project)
+                               if f.name not in _COLUMNS and f.name not in _EXTRA}
+    payload["methods"] = list(project.methods)
+    for key in _DATES:
+        payload[key] = _date_text(payload[key])
+    for key in _DECIMALS:
+        payload[key] = _decimal_text(payload[key])
+    payload["proposal_kind"] = project.proposal_kind.value if project.proposal_kind is not None else ""
+    payload["extra"] = {key: getattr(project, key) for key in _EXTRA if getattr(project, key) is not None}
     return json.dumps(payload, ensure_ascii=True, sort_keys=True)
 
 
@@ -143,13 +167,20 @@ def _row(project: Project) -> ProjectRow:
 def _project(row: ProjectRow) -> Project:
     payload = json.loads(row.data)
     payload["methods"] = tuple(payload.get("methods", ()))
-    known = {f for f in Project.__dataclass_fields__} - set(_COLUMNS)
+    known = {f.name for f in fields(Project)} - set(_COLUMNS) - set(_EXTRA)
     if "actual_external_euros" not in payload and payload.get("actual_euros"):
         # Recorded before planned and actual were put on one basis: the amount was the external costs.
         payload["actual_external_euros"], payload["actual_euros"] = payload["actual_euros"], ""
     values = {k: v for k, v in payload.items() if k in known}
-    return Project(project_id=row.project_id, intake_path=row.intake_path, root=row.root, status=row.status,
-                   updated_at=row.updated_at, intake_sha256=row.intake_sha256, **values)
+    for key in _DATES:
+        values[key] = _date(values.get(key, ""))
+    for key in _DECIMALS:
+        values[key] = _decimal(values.get(key, ""))
+    values["proposal_kind"] = _proposal_kind(values.get("proposal_kind", ""))
+    extra = payload.get("extra") or {}
+    return Project(project_id=row.project_id, intake_path=row.intake_path, root=row.root,
+                   status=ProjectStatus(row.status), updated_at=row.updated_at, intake_sha256=row.intake_sha256,
+                   outcome=extra.get("outcome"), decision_taken=extra.get("decision_taken"), **values)
 
 
 @dataclass(frozen=True)
@@ -184,6 +215,21 @@ def _decimal(text: str) -> Decimal | None:
     try:
         return Decimal(text) if text else None
     except InvalidOperation:
+        return None
+
+
+def _proposal_kind(text: str) -> ProposalKind | None:
+    return ProposalKind(text) if text in ProposalKind.values() else None
+
+
+def _date_text(value: dt.date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
         return None
 
 
@@ -273,17 +319,17 @@ class Register:
             kind=intake.participation_kind.value,
             level=advice.outcome,
             methods=tuple(m.name for m in advice.methods),
-            planned_euros=str(advice.totals.euros),
-            planned_hours=str(advice.totals.hours),
-            start=intake.participation_start.isoformat(),
-            end=intake.participation_end.isoformat(),
-            decision=intake.decision_date.isoformat() if intake.decision_date else "",
-            proposal_kind=intake.proposal_kind.value,
-            budget_euros=str(intake.budget_euros),
-            budget_hours=str(intake.budget_hours),
-            planned_external_euros=str(advice.totals.external_euros),
+            planned_euros=advice.totals.euros,
+            planned_hours=advice.totals.hours,
+            start=intake.participation_start,
+            end=intake.participation_end,
+            decision=intake.decision_date,
+            proposal_kind=intake.proposal_kind,
+            budget_euros=intake.budget_euros,
+            budget_hours=intake.budget_hours,
+            planned_external_euros=advice.totals.external_euros,
             planned_participants=sum(m.participants for m in advice.methods),
-            hourly_rate=str(advice.hourly_rate),
+            hourly_rate=advice.hourly_rate,
             updated_at=now.isoformat(timespec="seconds"),
             intake_sha256=sha or (existing.intake_sha256 if existing else ""),
             copy_of=existing.copy_of if existing else "",
@@ -321,9 +367,9 @@ class Register:
             project,
             status=FINISHED,
             actual_level=evaluation.achieved_step,
-            actual_euros=_decimal_text(figures.euros) if rate is not None else "",
-            actual_external_euros=_decimal_text(figures.external_euros),
-            actual_hours=_decimal_text(figures.hours),
+            actual_euros=figures.euros if rate is not None else None,
+            actual_external_euros=figures.external_euros,
+            actual_hours=figures.hours,
             participants=figures.participants or 0,
             verdict=judged.value,
             support=evaluation.support.value,
@@ -331,9 +377,9 @@ class Register:
             went_well=evaluation.went_well,
             could_be_better=evaluation.could_be_better,
             evaluation_keywords=evaluation.keywords or "",
-            evaluated_on=now.date().isoformat(),
-            extra={**project.extra, "outcome": evaluation.outcome,
-                   "decision_taken": evaluation.decision_taken},
+            evaluated_on=now.date(),
+            outcome=evaluation.outcome,
+            decision_taken=evaluation.decision_taken,
             methods=project.methods or tuple(m.method for m in evaluation.methods_used),
             updated_at=now.isoformat(timespec="seconds"),
         )
@@ -353,4 +399,4 @@ _ORIGINALS = 5  # projects with the same intake content looked at when an intake
 _ID = re.compile(r"P-\d{4}-[0-9a-f]{6}")  # an id found on the share is taken only in this form
 _EVALUATION_FIELDS = ("status", "actual_level", "actual_euros", "actual_external_euros", "actual_hours",
                       "participants", "verdict", "support", "lessons", "went_well", "could_be_better",
-                      "evaluation_keywords", "evaluated_on", "extra")
+                      "evaluation_keywords", "evaluated_on", *_EXTRA)

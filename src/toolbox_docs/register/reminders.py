@@ -109,10 +109,10 @@ def due_reminders(projects: Iterable[Project], *, today: dt.date, sent: Collecti
     projects = list(projects)
     by_id = {p.project_id: p for p in projects}
     for project in projects:
-        end = project.end_date
+        end = project.end
         if project.status != RUNNING or end is None or _unchanged_copy(project, by_id):
             continue
-        start = dt.date.fromisoformat(project.start) if project.start else None
+        start = project.start
         for kind, day in reminder_dates(start, end):
             if (project.project_id, kind) in sent or not is_due(day, end=end, today=today):
                 continue

@@ -16,7 +16,7 @@ import io
 import logging
 import os
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,15 +24,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from toolbox_docs.errors import ToolboxError
-from toolbox_docs.forms.vocab import LEVEL_NAME, ROLE_NAME
+from toolbox_docs.errors import ToolboxError, WriteError
 from toolbox_docs.forms.xlsx_cells import put_text
 from toolbox_docs.forms.xlsx_print import print_setup, wrapped_height
 from toolbox_docs.register.projects import FINISHED, RUNNING, Project, Register
-from toolbox_docs.share.fsio import WriteError, atomic_write, read_private_copy
+from toolbox_docs.share.fsio import atomic_write, read_private_copy
 from toolbox_docs.share.outputs import REGISTER_NAME
 from toolbox_docs.share.publish import COMPARE_BYTES, content_digest
 from toolbox_docs.state import path_key
+from toolbox_docs.vocab import LEVEL_NAME, ROLE_NAME
 
 log = logging.getLogger("toolbox_docs.register")
 
@@ -70,12 +70,12 @@ _RUNNING: list[Column] = [
     ("Werkvormen", 28, lambda p: "; ".join(p.methods)),
     ("Budget intake (€)", 12, lambda p: _money(p.budget_euros)),
     ("Extern gepland (€)", 12, lambda p: _money(p.planned_external_euros)),
-    ("Uren beschikbaar", 11, lambda p: _hours(p.budget_hours)),
-    ("Uren gepland", 9, lambda p: _hours(p.planned_hours)),
+    ("Uren beschikbaar", 11, lambda p: p.budget_hours),
+    ("Uren gepland", 9, lambda p: p.planned_hours),
     ("Kosten gepland (€)", 12, lambda p: _money(p.planned_euros)),
-    ("Start participatie", 11, lambda p: _date(p.start)),
-    ("Einde participatie", 11, lambda p: _date(p.end)),
-    ("Besluit", 11, lambda p: _date(p.decision)),
+    ("Start participatie", 11, lambda p: p.start),
+    ("Einde participatie", 11, lambda p: p.end),
+    ("Besluit", 11, lambda p: p.decision),
 ]
 # A finished project: planned next to actual on the same basis (hours × the plan's rate + external),
 # external next to external; the lessons are what colleagues come for.
@@ -84,8 +84,8 @@ _FINISHED: list[Column] = [
     ("Rol van de gemeente (bereikt)", 13, lambda p: p.actual_level if p.step_name == ROLE_NAME else None),
     ("Werkvormen", 28, lambda p: "; ".join(p.methods)),
     ("Deelnemers", 11, lambda p: p.participants or None),
-    ("Uren gepland", 9, lambda p: _hours(p.planned_hours)),
-    ("Uren werkelijk", 9, lambda p: _hours(p.actual_hours)),
+    ("Uren gepland", 9, lambda p: p.planned_hours),
+    ("Uren werkelijk", 9, lambda p: p.actual_hours),
     ("Extern gepland (€)", 12, lambda p: _money(p.planned_external_euros)),
     ("Extern werkelijk (€)", 12, lambda p: _money(p.actual_external_euros)),
     ("Kosten gepland (€)", 12, lambda p: _money(p.planned_euros)),
@@ -93,8 +93,8 @@ _FINISHED: list[Column] = [
     ("Oordeel", 12, lambda p: p.verdict),
     ("Draagvlak", 10, lambda p: p.support),
     ("Lessen", 40, lambda p: p.lessons),
-    ("Einde participatie", 11, lambda p: _date(p.end)),
-    ("Geëvalueerd op", 11, lambda p: _date(p.evaluated_on)),
+    ("Einde participatie", 11, lambda p: p.end),
+    ("Geëvalueerd op", 11, lambda p: p.evaluated_on),
 ]
 _TAIL: list[Column] = [("Projectnummer", 15, lambda p: p.project_id)]
 RUNNING_COLUMNS = _SEED + _KIND + _RUNNING + _TAIL
@@ -102,25 +102,8 @@ FINISHED_COLUMNS = _SEED + _KIND + _FINISHED + _TAIL
 TITLE = "Projectenregister participatie"
 
 
-def _money(text: str) -> Money | None:
-    try:
-        return Money(text) if text else None
-    except InvalidOperation:
-        return None
-
-
-def _hours(text: str) -> Decimal | None:
-    try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
-        return None
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def _money(amount: Decimal | None) -> Money | None:
+    return None if amount is None else Money(amount)
 
 
 def _number_format(value: Any) -> str | None:
@@ -187,7 +170,7 @@ def register_workbook(projects: Sequence[Project]) -> bytes:
     running = sorted((p for p in projects if p.status == RUNNING),
                      key=lambda p: (p.name.casefold(), p.project_id))
     finished = sorted((p for p in projects if p.status == FINISHED),
-                      key=lambda p: (p.evaluated_on, p.name.casefold()), reverse=True)
+                      key=lambda p: (p.evaluated_on or dt.date.min, p.name.casefold()), reverse=True)
     _sheet(wb, "Lopend", running, RUNNING_COLUMNS)
     _sheet(wb, "Afgerond", finished, FINISHED_COLUMNS)
     wb.properties.title = TITLE

@@ -28,19 +28,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import LeaseRefused, ToolboxError, WriteError
 from toolbox_docs.names import printable
 from toolbox_docs.service.status import pid_alive
-from toolbox_docs.share.fsio import WriteError, atomic_write, read_private_copy
+from toolbox_docs.share.fsio import atomic_write, read_private_copy
 from toolbox_docs.share.outputs import LEASE_NAME
 
 BEAT_SECONDS = 10.0
 STALE_SECONDS = 60.0
 LOCK_NAME = "dienst.lock"
-
-
-class LeaseRefused(ToolboxError):
-    """Another service holds the root or the state database."""
 
 
 def _lock(stream: IO[bytes]) -> bool:

@@ -5,7 +5,7 @@ once it has stood still for a longer settle time, so that it still gets its clea
 Everything here runs in the service's own process, which has no memory or time bound of its own, so it
 reads at most the last 64 kB of a file: a zip with millions of members, or a file of gigabytes, costs the
 loop nothing (the worker, which has bounds, looks at the members). Only regular files are looked at: a
-symbolic link, a named pipe (whose opening could block forever) or a device is never ready ('gone').
+symbolic link, a named pipe (whose opening could block forever) or a device is never ready (``GONE``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -24,6 +25,14 @@ _END_SIZE = 22
 _MAX_COMMENT = 0xFFFF
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _CENTRAL = b"PK\x01\x02"
+
+
+class FileState(Enum):
+    """What ``Readiness.check`` says of a file."""
+
+    READY = "ready"  # stood still and complete: process it now
+    WAITING = "waiting"  # still being written, or not yet still for long enough: look again later
+    GONE = "gone"  # deleted, or not a regular file (a link, a pipe, a folder): never processed
 
 
 @dataclass
@@ -96,26 +105,26 @@ class Readiness:
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
 
-    def check(self, path: Path) -> str:
-        """'ready', 'waiting' or 'gone'. Anything but a regular file (a link, a pipe, a folder) counts as
+    def check(self, path: Path) -> FileState:
+        """Ready, waiting or gone. Anything but a regular file (a link, a pipe, a folder) counts as
         'gone': it is never processed."""
         now = self.clock()
         try:
             info = os.lstat(path)
         except FileNotFoundError:
             self.forget(path)
-            return "gone"
+            return FileState.GONE
         except OSError:
-            return "waiting"
+            return FileState.WAITING
         if not stat.S_ISREG(info.st_mode):
             self.forget(path)
-            return "gone"
+            return FileState.GONE
         seen = self._seen.get(path)
         if seen is None or (seen.size, seen.mtime_ns) != (info.st_size, info.st_mtime_ns):
             seen = self._seen[path] = _Seen(info.st_size, info.st_mtime_ns, now)
         stood = max(now - seen.since, now - info.st_mtime_ns / 1e9)
         if stood < self.delay:
-            return "waiting"
+            return FileState.WAITING
         if opens_as_zip(path) or stood >= self.settle:
-            return "ready"
-        return "waiting"
+            return FileState.READY
+        return FileState.WAITING

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import cast
 
 from toolbox_docs.advice.evaluation import verdict
-from toolbox_docs.errors import ToolboxError
+from toolbox_docs.errors import FolderError, ToolboxError
 from toolbox_docs.forms.check import check_with_settings
 from toolbox_docs.forms.records import Evaluation
 from toolbox_docs.forms.schema import EVALUATION
@@ -37,7 +37,7 @@ from toolbox_docs.register.reminders import ReminderLog, find_due
 from toolbox_docs.register.xlsx import exporter_for
 from toolbox_docs.service.candidates import scan
 from toolbox_docs.settings import Settings
-from toolbox_docs.share.fsio import Folder, FolderError
+from toolbox_docs.share.fsio import Folder
 
 RECOVERED = "(aangenomen verstuurd bij herstel van het register)"
 

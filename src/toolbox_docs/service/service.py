@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
+from toolbox_docs.errors import ExitCode, StateError, StateUnavailable, ToolboxError
+from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.names import printable
 from toolbox_docs.pipeline.process import Outcome, open_folders
@@ -38,10 +39,10 @@ from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
 from toolbox_docs.service.observer import Watch
-from toolbox_docs.service.readiness import Readiness
+from toolbox_docs.service.readiness import FileState, Readiness
 from toolbox_docs.service.schedule import Schedule
 from toolbox_docs.service.status import BEAT_SECONDS, counts_text, status_path, write_status
-from toolbox_docs.service.worker import BUSY_SECONDS, CRASH, LIMIT, STATE, Worker, WorkResult
+from toolbox_docs.service.worker import BUSY_SECONDS, Failure, Worker, WorkResult
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import read_private_copy, sha256
 from toolbox_docs.share.outputs import feedback_path
@@ -154,7 +155,7 @@ class Service:
             log.info("Stoppen gevraagd; het bestand dat nu wordt verwerkt wordt afgemaakt.")
         self.stopping.set()
 
-    def run(self) -> int:
+    def run(self) -> ExitCode:
         check_setup(self.roots, self.settings)
         self.lease = Lease(self.roots, self.settings.state_db)
         for line in self.lease.acquire():  # LeaseRefused: another service has this root or this state
@@ -189,9 +190,9 @@ class Service:
                 signal.signal(sig, handler)
         log.info("Dienst gestopt. Bestanden in deze run: %s.", counts_text(self.stats.counts))
         if self.lost_lease:
-            return 2
+            return ExitCode.USAGE_OR_SYSTEM
         # --once reports failures in its exit code (for cron); a service stopped on request ends with 0.
-        return 1 if self.once and self.stats.counts.get(Outcome.FAILED.value) else 0
+        return ExitCode.PROBLEMS if self.once and self.stats.counts.get(Outcome.FAILED) else ExitCode.OK
 
     def _open_state(self) -> State:
         """The state database; while it is busy or full the service waits (and says so), it does not stop.
@@ -367,9 +368,9 @@ class Service:
                 return
             self._beat_soon()  # a long run of files must not look like a dead service
             readiness = self.readiness.check(path)
-            if readiness == "gone":
+            if readiness is FileState.GONE:
                 self.schedule.forget(path)
-            elif readiness == "ready":
+            elif readiness is FileState.READY:
                 self.schedule.take(path)
                 self._handle(path)
 
@@ -401,10 +402,10 @@ class Service:
             result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
         finally:
             self.busy = {}
-        if result.failure == STATE:
+        if result.failure is Failure.STATE:
             self._state_waits(path, ident, result)
             return
-        if result.failure:
+        if result.failure is not None:
             result = self._failed(path, digest, result)
         took = time.monotonic() - started
         for number, line in enumerate(result.lines or (f"{path}: {result.outcome} — {result.message}",)):
@@ -415,7 +416,7 @@ class Service:
                            "at": dt.datetime.now().isoformat(timespec="seconds"), "id": ident}
         if self.once:
             self.results.append(result)
-        elif result.outcome in (Outcome.DEFERRED.value, Outcome.FAILED.value):
+        elif result.outcome in (Outcome.DEFERRED, Outcome.FAILED):
             self.schedule.later(path, result.sha256 or digest or "")
         else:
             self.schedule.finished(path)
@@ -430,18 +431,18 @@ class Service:
         self._state_pause_until = time.monotonic() + delay
         if self.once:
             self.results.append(result)
-            self.stats.counts[Outcome.FAILED.value] += 1
+            self.stats.counts[Outcome.FAILED] += 1
         else:
             self.schedule.wait(path, delay)
 
     def _failed(self, path: Path, digest: str | None, result: WorkResult) -> WorkResult:
         """A file that hit a bound or crashed the worker: feedback when final, else a retry later."""
-        attempt = self.schedule.failed(path, digest or "", crashed=result.failure == CRASH)
+        attempt = self.schedule.failed(path, digest or "", crashed=result.failure is Failure.CRASH)
         if attempt is not None:
             log.error("[%s] %s: verwerking mislukt (poging %d): %s", file_id(path), path, attempt,
                       result.message.strip().splitlines()[-1] if result.message.strip() else "")
-            return WorkResult(str(path), Outcome.FAILED.value, None, digest, "verwerking mislukt; volgt opnieuw", ())
-        if result.failure == LIMIT:
+            return WorkResult(str(path), Outcome.FAILED, None, digest, "verwerking mislukt; volgt opnieuw", ())
+        if result.failure is Failure.LIMIT:
             text = (f"De verwerking van dit bestand is afgebroken: {result.message}. Dat is de grens per bestand, "
                     "zodat één bestand de andere niet ophoudt. Een intake- of evaluatiewerkboek blijft daar ruim "
                     "onder; dit bestand is veel groter of ingewikkelder. Controleer of het echt een werkboek uit de "
@@ -449,7 +450,7 @@ class Service:
         else:
             text = ("Het bestand kon niet verwerkt worden door een onverwachte fout in de toolbox. Neem contact op "
                     "met de beheerder van de participatietoolbox.")
-        problem = Problem("too-complex" if result.failure == LIMIT else "internal-error", "fout", text)
+        problem = Problem("too-complex" if result.failure is Failure.LIMIT else "internal-error", Severity.ERROR, text)
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
         try:
@@ -466,9 +467,9 @@ class Service:
         except ToolboxError as error:
             log.error("[%s] feedback niet geschreven: %s", file_id(path), error)
         if digest is not None:
-            self.state.record(path, sha256=digest, outcome=Outcome.REJECTED.value, kind=None,
+            self.state.record(path, sha256=digest, outcome=Outcome.REJECTED, kind=None,
                               at=now.isoformat(timespec="seconds"), outputs=(target,), message=text)
-        return WorkResult(str(path), Outcome.REJECTED.value, None, digest, text,
+        return WorkResult(str(path), Outcome.REJECTED, None, digest, text,
                           (f"{printable(path)}: afgekeurd — {text}",))
 
     # --- daily: the evaluation reminders ------------------------------------------------------

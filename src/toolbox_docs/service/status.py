@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from toolbox_docs.errors import WriteError
 from toolbox_docs.settings import Settings
-from toolbox_docs.share.fsio import WriteError, atomic_write
+from toolbox_docs.share.fsio import atomic_write
 
 BEAT_SECONDS = 2.0
 STALE_SECONDS = 30.0

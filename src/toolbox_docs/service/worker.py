@@ -22,19 +22,18 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
+from toolbox_docs.pipeline.runtime import Outcome
 from toolbox_docs.settings import Settings
 
 log = logging.getLogger("toolbox_docs.service")
 
-LIMIT = "limit"
 STARTUP_SECONDS = 120.0
-CRASH = "crash"
-STATE = "state"  # the state database was busy or full: not the file's fault, retried without counting
 # How long one statement of the service waits for another process's write lock on the state database. Short,
 # so that a database held for minutes makes a file wait (and the admin read why) instead of using up the
 # file's time limit.
@@ -44,17 +43,25 @@ REGISTER_IDLE_SECONDS = 0.5
 REGISTER_STALE_SECONDS = 30.0
 
 
+class Failure(Enum):
+    """Why the worker did not finish a file (``WorkResult.failure``; None when the pipeline ran)."""
+
+    LIMIT = "limit"  # over the time or memory bound per file
+    CRASH = "crash"  # the pipeline raised, or the child died
+    STATE = "state"  # the state database was busy or full: not the file's fault, retried without counting
+
+
 @dataclass(frozen=True)
 class WorkResult:
-    """What the child did with one file (plain data that crosses the process boundary)."""
+    """What the child did with one file: plain data and enums, pickled across the process boundary."""
 
     path: str
-    outcome: str
+    outcome: Outcome
     kind: str | None
     sha256: str | None
     message: str
     lines: tuple[str, ...]
-    failure: str = ""  # "" when the pipeline ran; LIMIT, CRASH or STATE when the file was not finished
+    failure: Failure | None = None  # None when the pipeline ran
     notes: tuple[str, ...] = ()  # what the admin reads in the log at once (``ProcessResult.notes``)
 
 
@@ -119,17 +126,17 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
         path, now_text = message
         try:
             result = process_file(Path(path), runtime, now=dt.datetime.fromisoformat(now_text))
-            reply: Any = WorkResult(path, result.outcome.value, result.kind, result.sha256, result.message,
+            reply: Any = WorkResult(path, result.outcome, result.kind, result.sha256, result.message,
                                     tuple(result.lines()), notes=result.notes())
         except StateError as error:  # infrastructure, never the person's file: the service waits and retries
-            reply = WorkResult(path, "mislukt", None, None, str(error), (), STATE)
+            reply = WorkResult(path, Outcome.FAILED, None, None, str(error), (), Failure.STATE)
         except MemoryError:
-            reply = WorkResult(path, "mislukt", None, None, f"er was meer geheugen nodig dan de grens van "
-                               f"{settings.limits.memory_mb_per_file} MB", (), LIMIT)
+            reply = WorkResult(path, Outcome.FAILED, None, None, f"er was meer geheugen nodig dan de grens van "
+                               f"{settings.limits.memory_mb_per_file} MB", (), Failure.LIMIT)
             connection.send(reply)
             break  # a fresh child after running out of memory
         except Exception:
-            reply = WorkResult(path, "mislukt", None, None, traceback.format_exc(limit=8), (), CRASH)
+            reply = WorkResult(path, Outcome.FAILED, None, None, traceback.format_exc(limit=8), (), Failure.CRASH)
         connection.send(reply)
         if register.due():
             register.flush()
@@ -255,21 +262,23 @@ class Worker:
         try:
             self.start(on_wait=on_wait)
         except StateUnavailable as error:
-            return WorkResult(str(path), "mislukt", None, None, error.message, (), STATE)
+            return WorkResult(str(path), Outcome.FAILED, None, None, error.message, (), Failure.STATE)
         assert self._connection is not None
         limit = self.settings.limits.seconds_per_file
         try:
             self._connection.send((str(path), now.isoformat()))
             if _wait_for(self._connection, limit, on_wait):
                 reply: WorkResult = self._connection.recv()
-                if reply.failure == LIMIT:
+                if reply.failure is Failure.LIMIT:
                     self._stop(kill=False)
                 return reply
         except (EOFError, OSError, BrokenPipeError):
             self._stop(kill=True)
-            return WorkResult(str(path), "mislukt", None, None, "het verwerkingsproces stopte onverwacht", (), CRASH)
+            return WorkResult(str(path), Outcome.FAILED, None, None, "het verwerkingsproces stopte onverwacht", (),
+                              Failure.CRASH)
         self._stop(kill=True)
-        return WorkResult(str(path), "mislukt", None, None, f"het duurde langer dan {limit:g} seconden", (), LIMIT)
+        return WorkResult(str(path), Outcome.FAILED, None, None, f"het duurde langer dan {limit:g} seconden", (),
+                          Failure.LIMIT)
 
     def close(self) -> None:
         self._stop(kill=False)

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from toolbox_docs.errors import ToolboxError, WorkbookError
+from toolbox_docs.errors import FolderError, WorkbookError, WriteError
 
 TEMP_PREFIX = ".~toolbox-"
 TEMP_SUFFIX = ".tmp"
@@ -48,14 +48,6 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # Fallbacks where the file system cannot be asked (Windows): NTFS/SMB names, and the classic MAX_PATH.
 _NAME_MAX = 255
 _PATH_MAX = 4096 if os.name != "nt" else 259
-
-
-class WriteError(ToolboxError):
-    """An output could not be written (folder read-only, disk full, file locked)."""
-
-    def __init__(self, message: str, *, path: Path, reason: str) -> None:
-        super().__init__(message, path=path)
-        self.reason = reason
 
 
 def sha256(data: bytes) -> str:
@@ -191,15 +183,6 @@ _AT = ({os.open, os.stat, os.mkdir, os.unlink, os.rename, os.utime} <= os.suppor
        and os.scandir in os.supports_fd)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _REPARSE_POINT = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
-
-
-class FolderError(ToolboxError):
-    """A folder on the share cannot be opened for the service: a link on its path (``link``), gone,
-    not a folder, outside its base, or no access. ``code`` is stable; the message is Dutch."""
-
-    def __init__(self, code: str, message: str, *, path: Path) -> None:
-        super().__init__(message, path=path)
-        self.code = code
 
 
 def _is_link(info: os.stat_result) -> bool:

@@ -21,12 +21,13 @@ from collections.abc import Collection
 from pathlib import Path
 
 from toolbox_docs.names import output_stem as clean_stem
+from toolbox_docs.vocab import ProposalKind
 
 PLAN = "participatieplan"
 EVALUATION_WORKBOOK = "evaluatie"
 REPORT = "evaluatieverslag"
 FEEDBACK = "feedback"
-PROPOSALS = ("collegevoorstel", "raadsvoorstel")
+PROPOSALS = (ProposalKind.COLLEGE, ProposalKind.COUNCIL)
 SEPARATOR = " - "
 # The names of the blank workbooks (``documents.blank_workbooks.BLANK_NAMES``) without their extension, by kind.
 TEMPLATE_STEMS = {"intake": "intake", "evaluatie": "evaluatie"}
@@ -74,8 +75,8 @@ def evaluation_workbook_name(stem: str) -> str:
     return output_name(stem, EVALUATION_WORKBOOK, ".xlsx")
 
 
-def proposal_name(stem: str, kind: str) -> str:
-    return output_name(stem, kind, ".docx")
+def proposal_name(stem: str, kind: ProposalKind) -> str:
+    return output_name(stem, kind.value, ".docx")
 
 
 def feedback_path(source: Path, out_dir: Path | None = None) -> Path:

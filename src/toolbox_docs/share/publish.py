@@ -104,7 +104,7 @@ def open_elsewhere(folder: Folder, name: str, *, now: float | None = None) -> Ac
 def publish(folder: Folder, name: str, data: bytes, *, state: State, source: Path, now: dt.datetime,
             once: bool = False, always_backup: bool = False) -> Action:
     """Write ``data`` as ``name`` in ``folder`` under the rules above; returns what was done, raises
-    ``fsio.WriteError``."""
+    ``errors.WriteError``."""
     path = folder.at(name)
     deferred = open_elsewhere(folder, name)
     if deferred is not None:
