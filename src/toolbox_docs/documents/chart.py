@@ -1,62 +1,65 @@
 """The stakeholder chart: influence × interest, each party a numbered marker coloured by standpunt.
 
-Rendered with matplotlib (Agg, no screen) to PNG bytes, drawn at the size it is placed at in the
-documents (16 cm wide), so its font sizes are the printed sizes: every text at least 8 pt (``MIN_PT``),
-the lines that divide the quadrants at least 3:1 against white. Parties on the same grid point are
-packed in rings around it so none hides another; names stay legible with 20, 50 or more parties
-because the chart shows numbers and a numbered list of names sits below it. A name too long for its
-column of that list is shortened with "…" (the plan's table gives it whole), and a character the
-chart's font cannot draw (an emoji) is shown as "\ufffd", never as an empty box or a warning.
+Written as a native Word chart (a DrawingML chart part, ``c:chartSpace``, ECMA-376 part 1 §21.2): a
+scatter chart with one series per standpunt in its colour and marker shape, each party's number in white
+bold in its marker, the two lines that divide the quadrants at the threshold, the quadrants' names, the
+axis titles and the ticks 1–5. Word and LibreOffice draw it as vector graphics from its own text, so it
+is sharp at any zoom and in print, and drawing it costs no more than writing some XML (no plotting
+library: matplotlib's import alone cost about 1 s of CPU per ``process`` run). The chart carries its
+values in the part itself (``c:numLit``) and has no embedded workbook: Word shows it, but "Gegevens
+bewerken" has no data to open.
 
-matplotlib (with numpy) is imported when the first chart is drawn or measured, not when this module is
-imported: it costs about 0.7 s of CPU, more than the rest of a ``process`` run's imports, and most commands
-(``validate``, ``status``, the register, a workbook with problems) draw no chart.
+What it guarantees: every text at least 8 pt (``MIN_PT``) at the size it is placed at (16 cm wide); the
+lines that divide the quadrants at least 4.5:1 against white; parties on the same grid point are packed
+in rings around it so none hides another (``_spread``). The chart shows numbers only: the names are in
+the numbered table right under it in the plan (real text in the document, never shortened), so 20, 50 or
+more parties stay legible, and a name with an emoji is shown by the document's own fonts like any other
+text. Nothing a person typed is written into the chart part.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import struct
-import threading
-import unicodedata
-import zlib
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from matplotlib.artist import Artist
-    from matplotlib.axes import Axes
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
+from xml.sax.saxutils import escape
 
 # Colour and shape per standpunt: shape as well as colour, so the chart also reads in grey or for
 # people who do not see red and green apart. Colours are dark enough for white numbers on them.
+# The size in points of each shape gives room for a two-digit number at 8 pt bold (a diamond and a
+# triangle need a larger box for the same room). DrawingML has no hexagon marker: onbekend is a triangle.
 POSITION_STYLE = {
-    "voor": ("#2E7D32", "o", "voor"),
-    "neutraal": ("#616161", "s", "neutraal"),
-    "tegen": ("#C62828", "D", "tegen"),
-    "onbekend": ("#8D6E00", "h", "onbekend"),
+    "voor": ("#2E7D32", "circle", "voor", 17),
+    "neutraal": ("#616161", "square", "neutraal", 16),
+    "tegen": ("#C62828", "diamond", "tegen", 21),
+    "onbekend": ("#8D6E00", "triangle", "onbekend", 24),
 }
-WIDTH_IN = 6.3  # the width it is placed at in the documents (16 cm), so font sizes are real sizes
-AXES_IN = 4.0  # the height of the plot itself
-CHART_IN = AXES_IN + 1.45  # with the title above and the ticks, the axis name and the legend below
-LINE_IN = 0.19  # one line of the list of names
-MAX_LISTED = 54  # more parties than this: the list below the chart refers to the table instead (the chart
-# with 18 lines of names is 23 cm high, which still fits an A4 page)
-DPI = 200
+# A triangle is widest at its base: its number sits this much below the middle of the marker.
+LOWER_PT = {"triangle": 3.5}
+WIDTH_CM = 16.0  # the width it is placed at in the documents, so font sizes are real sizes
+HEIGHT_CM = 14.5
 MIN_PT = 8.0  # the smallest text on the chart, printed
-MARKER_PT = 17.0  # marker size in points: room for a two-digit number at 8 pt bold
-SPACING_PT = MARKER_PT + 1.5  # between the centres of markers on one grid point
+LABEL_PT = 9.0  # axis titles and ticks
+TITLE_PT = 10.0
+SPACING_PT = 22.0  # between the centres of markers on one grid point
 DIVIDER = "#767676"  # the quadrant lines: 4.5:1 against white
-LABEL_GREY = "#616161"
-FONT_FAMILY = "DejaVu Sans"  # shipped with matplotlib: always there
-SUBSTITUTE = "\ufffd"  # shown for a character the font has no glyph for
-AXES = (0.10, 0.87)  # left and width of the axes, as fractions of the figure's width
-LIMITS = (0.3, 5.7)
+LABEL_GREY = "#595959"  # the quadrants' names: 7:1 against white
+AXIS_GREY = "#595959"
+LIMITS = (0.0, 6.0)  # the axes run from 0 to 6 so that the ticks fall on 1..5; 0 and 6 are not labelled
+# The plot area inside the chart, as fractions of the chart's width and height (DrawingML's "inner"
+# manual layout): the spread of crowded grid points is computed for this size.
+PLOT = (0.10, 0.07, 0.86, 0.74)  # x, y, width, height
+TITLE = "Stakeholderkaart"
+X_TITLE = "Belang (1 = klein, 5 = groot)"
+Y_TITLE = "Invloed (1 = weinig, 5 = veel)"
+QUADRANTS = ("Nauw betrekken", "Tevreden houden", "Informeren en betrekken", "Monitoren")
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PT_PER_CM = 72 / 2.54
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,15 @@ class Party:
     influence: int
     interest: int
     position: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart part ready to be placed: its XML (``c:chartSpace``) and the size it is drawn for."""
+
+    xml: bytes
+    width_cm: float = WIDTH_CM
+    height_cm: float = HEIGHT_CM
 
 
 def _ring_offsets(count: int, spacing: float) -> list[tuple[float, float]]:
@@ -104,239 +116,144 @@ def _spread(parties: Sequence[Party], *, points_per_unit: tuple[float, float]) -
     return places
 
 
-@functools.cache
-def load() -> None:
-    """Import matplotlib for drawing off screen (Agg). Called before the first chart; the service's worker
-    calls it at start, so that matplotlib counts as part of its memory at rest."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.backends.backend_agg
-    import matplotlib.figure
+def points_per_unit() -> tuple[float, float]:
+    """Points per data unit along x and y in the plot area, at the size the chart is placed at."""
+    span = LIMITS[1] - LIMITS[0]
+    return (WIDTH_CM * _PT_PER_CM * PLOT[2] / span, HEIGHT_CM * _PT_PER_CM * PLOT[3] / span)
 
 
-@functools.cache
-def _font() -> FontProperties:
-    """The font of the names below the chart, at the smallest size."""
-    load()
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(family=FONT_FAMILY, size=MIN_PT)
+# --- the chart part -----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _drawable() -> frozenset[int]:
-    """The code points the chart's font has a glyph for."""
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
-
-    font = FT2Font(font_manager.findfont(_font(), fallback_to_default=True))
-    return frozenset(font.get_charmap())
+def _colour(hex_colour: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{hex_colour.lstrip("#").upper()}"/></a:solidFill>'
 
 
-_INVISIBLE = {"Cf", "Mn", "Me", "Sk"}  # joiners, variation selectors, skin tones, combining marks
+def _run_props(size_pt: float, colour: str, *, bold: bool = False, italic: bool = False, tag: str = "a:defRPr"
+               ) -> str:
+    return (f'<{tag} lang="nl-NL" sz="{round(size_pt * 100)}" b="{int(bold)}" i="{int(italic)}">'
+            f"{_colour(colour)}<a:latin typeface=\"+mn-lt\"/></{tag}>")
 
 
-def drawable(text: str) -> str:
-    """``text`` with each character the font cannot draw shown as one substitute (an emoji with its
-    joiners and modifiers becomes one), control and formatting characters it cannot draw left out."""
-    glyphs = _drawable()
-    out: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if out and out[-1] == SUBSTITUTE and (category in _INVISIBLE or 0x1F3FB <= ord(char) <= 0x1F3FF):
-            continue  # a joiner, selector or modifier of the emoji just replaced: part of that one
-        if ord(char) in glyphs:
-            out.append(char)
-        elif category in _INVISIBLE or category.startswith("C"):
-            continue
-        elif not (out and out[-1] == SUBSTITUTE):
-            out.append(SUBSTITUTE)
-    return "".join(out)
+def _rich(text: str, size_pt: float, colour: str, *, bold: bool = False, italic: bool = False) -> str:
+    return (f"<c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_run_props(size_pt, colour, bold=bold, italic=italic)}"
+            f"</a:pPr><a:r>{_run_props(size_pt, colour, bold=bold, italic=italic, tag='a:rPr')}"
+            f"<a:t>{escape(text)}</a:t></a:r></a:p></c:rich>")
 
 
-@functools.lru_cache(maxsize=4096)
-def _width_pt(text: str) -> float:
-    font = _font()
-    from matplotlib.textpath import TextToPath
-
-    width, _, _ = TextToPath().get_text_width_height_descent(text, font, ismath=False)
-    return float(width)
+def _text_props(size_pt: float, colour: str, *, bold: bool = False, italic: bool = False) -> str:
+    return (f"<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_run_props(size_pt, colour, bold=bold, italic=italic)}"
+            '</a:pPr><a:endParaRPr lang="nl-NL"/></a:p></c:txPr>')
 
 
-def name_columns(count: int) -> tuple[int, int]:
-    """Columns and rows of the list of names below the chart: two columns up to 24 parties, then three
-    (so the chart with its list fits an A4 page); beyond ``MAX_LISTED`` one line pointing to the table."""
-    if count == 0:
-        return 0, 0
-    if count > MAX_LISTED:
-        return 1, 1
-    columns = 2 if count <= 24 else 3
-    return columns, math.ceil(count / columns)
+def _numbers(values: Sequence[float], column: int, rows: int) -> str:
+    """Values as a reference with its cache (what Word writes; LibreOffice reads only the cache of a
+    reference, not literal values). The reference names columns of a workbook the chart does not have:
+    one column per coordinate of a series, a row per point, so that no two series share a range. Every
+    series has the same number of ``rows`` (LibreOffice reads series of different lengths as empty);
+    the rows a series does not use are blank points, which are not drawn."""
+    letter = chr(ord("A") + column)
+    count = rows
+    points = "".join(f'<c:pt idx="{i}"><c:v>{v:.4f}</c:v></c:pt>' for i, v in enumerate(values))
+    return (f"<c:numRef><c:f>Blad1!${letter}$2:${letter}${count + 1}</c:f><c:numCache>"
+            f'<c:formatCode>General</c:formatCode><c:ptCount val="{count}"/>{points}</c:numCache></c:numRef>')
 
 
-def name_width_pt(columns: int) -> float:
-    """Room for one name in a list of ``columns`` columns, in points."""
-    return 0.92 / max(columns, 1) * WIDTH_IN * 72 - 8
+_NO_SHOW = ('<c:showLegendKey val="0"/><c:showVal val="0"/><c:showCatName val="0"/><c:showSerName val="0"/>'
+            '<c:showPercent val="0"/><c:showBubbleSize val="0"/>')
 
 
-def fitted(text: str, width_pt: float) -> str:
-    """``text`` as it fits ``width_pt`` at the chart's name size: whole, or cut with "…"."""
-    if _width_pt(text) <= width_pt:
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits with the ellipsis
-        middle = (low + high + 1) // 2
-        if _width_pt(text[:middle].rstrip() + "…") <= width_pt:
-            low = middle
+def _labels(texts: Sequence[str], size_pt: float, colour: str, *, bold: bool = False, italic: bool = False,
+            lower_pt: float = 0.0) -> str:
+    """A data label per point showing ``texts[i]`` (its own text, not a value), centred on the point, or
+    ``lower_pt`` below it (an offset as a fraction of the chart's height, as DrawingML has it)."""
+    shift = (f'<c:layout><c:manualLayout><c:x val="0"/><c:y val="{lower_pt / (HEIGHT_CM * _PT_PER_CM):.5f}"/>'
+             "</c:manualLayout></c:layout>") if lower_pt else ""
+    labels = "".join(
+        f'<c:dLbl><c:idx val="{i}"/>{shift}<c:tx>{_rich(text, size_pt, colour, bold=bold, italic=italic)}</c:tx>'
+        '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:dLblPos val="ctr"/>'
+        '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/>'
+        '<c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbl>'
+        for i, text in enumerate(texts))
+    return f"<c:dLbls>{labels}{_NO_SHOW}</c:dLbls>"
+
+
+def _series(index: int, name: str, points: Sequence[tuple[float, float]], *, rows: int, marker: str = "none",
+            size: int = 0, colour: str | None = None, line: str | None = None, labels: str = "") -> str:
+    """One scatter series: markers (``colour``) without a line, or a line (``line``) without markers."""
+    if line is not None:
+        shape = f'<c:spPr><a:ln w="12700" cap="flat">{_colour(line)}</a:ln></c:spPr>'
+        mark = '<c:marker><c:symbol val="none"/></c:marker>'
+    else:
+        shape = '<c:spPr><a:ln w="12700"><a:noFill/></a:ln></c:spPr>'
+        if colour is None:
+            mark = '<c:marker><c:symbol val="none"/></c:marker>'
         else:
-            high = middle - 1
-    return text[:low].rstrip() + "…"
+            mark = (f'<c:marker><c:symbol val="{marker}"/><c:size val="{size}"/><c:spPr>{_colour(colour)}'
+                    f'<a:ln w="10160">{_colour("#FFFFFF")}</a:ln></c:spPr></c:marker>')
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/><c:tx><c:v>{escape(name)}</c:v></c:tx>'
+            f"{shape}{mark}{labels}<c:xVal>{_numbers(xs, 2 * index, rows)}</c:xVal>"
+            f"<c:yVal>{_numbers(ys, 2 * index + 1, rows)}</c:yVal>"
+            '<c:smooth val="0"/></c:ser>')
 
 
-@dataclass
-class _Frame:
-    """A figure with everything that depends only on the layout drawn (axes, ticks, labels, quadrants,
-    legend), and a copy of its pixels to start each chart of that layout from."""
-
-    figure: Figure
-    canvas: FigureCanvasAgg
-    axes: Axes
-    background: Any
-
-
-# Frames of the layouts drawn last (most recent at the end). A frame costs two pixel buffers of the
-# figure (about 11 MB for ten parties), so only a couple are kept.
-_FRAMES: OrderedDict[tuple[int, int, float, str], _Frame] = OrderedDict()
-_KEEP_FRAMES = 2
-_LOCK = threading.Lock()
+def _axis(ax_id: int, cross: int, position: str, title: str) -> str:
+    # Ticks every 1 from 0 to 6; the number format leaves 0 and 6 without a label.
+    return (f'<c:valAx><c:axId val="{ax_id}"/><c:scaling><c:orientation val="minMax"/>'
+            f'<c:max val="{LIMITS[1]:g}"/><c:min val="{LIMITS[0]:g}"/></c:scaling><c:delete val="0"/>'
+            f'<c:axPos val="{position}"/><c:title><c:tx>{_rich(title, LABEL_PT, "#000000")}</c:tx>'
+            '<c:overlay val="0"/></c:title>'
+            '<c:numFmt formatCode="[&lt;0.5]&quot;&quot;;[&lt;5.5]0;&quot;&quot;" sourceLinked="0"/>'
+            '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="low"/>'
+            f'<c:spPr><a:ln w="9525">{_colour(AXIS_GREY)}</a:ln></c:spPr>{_text_props(LABEL_PT, "#000000")}'
+            f'<c:crossAx val="{cross}"/><c:crosses val="min"/><c:crossBetween val="midCat"/>'
+            '<c:majorUnit val="1"/></c:valAx>')
 
 
-def _frame(columns: int, name_rows: int, threshold: float, title: str) -> _Frame:
-    key = (columns, name_rows, threshold, title)
-    frame = _FRAMES.get(key)
-    if frame is not None:
-        _FRAMES.move_to_end(key)
-        return frame
-    load()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
-    names_in = 0.3 + name_rows * LINE_IN
-    height = CHART_IN + names_in
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
-    canvas = FigureCanvasAgg(figure)
-    bottom = (names_in + 1.05) / height
-    axes = figure.add_axes((AXES[0], bottom, AXES[1], AXES_IN / height))
-    axes.set_xlim(*LIMITS)
-    axes.set_ylim(*LIMITS)
-    axes.set_xticks(range(1, 6))
-    axes.set_yticks(range(1, 6))
-    axes.tick_params(labelsize=9)
-    axes.set_xlabel("Belang (1 = klein, 5 = groot)", fontsize=9)
-    axes.set_ylabel("Invloed (1 = weinig, 5 = veel)", fontsize=9)
-    axes.set_title(drawable(title), fontsize=10)
-    axes.axhline(threshold, color=DIVIDER, linewidth=1)
-    axes.axvline(threshold, color=DIVIDER, linewidth=1)
-    low, high = (LIMITS[0] + threshold) / 2, (threshold + LIMITS[1]) / 2
-    for x, y, label in ((high, 5.55, "Nauw betrekken"), (low, 5.55, "Tevreden houden"),
-                        (high, 0.45, "Informeren en betrekken"), (low, 0.45, "Monitoren")):
-        axes.text(x, y, label, ha="center", va="center", fontsize=MIN_PT, color=LABEL_GREY, style="italic")
-    handles = [Line2D([], [], linestyle="", marker=m, markersize=8, color=c, label=t)
-               for c, m, t in POSITION_STYLE.values()]
-    figure.legend(handles=handles, title="Standpunt", title_fontsize=9, fontsize=MIN_PT, frameon=False,
-                  ncol=len(handles), loc="lower center", bbox_to_anchor=(0.5, (names_in + 0.02) / height))
-    canvas.draw()
-    frame = _Frame(figure, canvas, axes, canvas.copy_from_bbox(figure.bbox))
-    _FRAMES[key] = frame
-    while len(_FRAMES) > _KEEP_FRAMES:
-        _FRAMES.popitem(last=False)
-    return frame
-
-
-def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title: str = "Stakeholderkaart"
-                      ) -> bytes:
-    """PNG bytes of the chart; deterministic for the same parties. ``threshold`` divides low from high.
-
-    The parts that depend only on the layout (the number of name rows, the threshold and the title) are
-    drawn once into a frame; a chart starts from a copy of the frame's pixels and draws the parties on
-    it in the order a full drawing would (markers, then their numbers, then the names), so the pixels are
-    the same as drawing the whole figure. Nothing the parties add overlaps what the frame holds after
-    them (the title above the axes, the legend beside them)."""
-    count = len(parties)
-    columns, name_rows = name_columns(count)
-    names_in = 0.3 + name_rows * LINE_IN
-    height = CHART_IN + names_in
-    with _LOCK:
-        frame = _frame(columns, name_rows, threshold, title)
-        figure, canvas, axes = frame.figure, frame.canvas, frame.axes
-        markers: list[Artist] = []
-        numbers: list[Artist] = []
-        names_text: list[Artist] = []
-        try:
-            canvas.restore_region(frame.background)
-            # One line of markers per standpunt (at most four artists, however many parties): markers
-            # only overlap within a crowded grid point, where they are of one standpunt or spread apart.
-            places: dict[str, list[tuple[float, float]]] = {}
-            box = axes.get_position()
-            span = LIMITS[1] - LIMITS[0]
-            scale = (box.width * figure.get_figwidth() * 72 / span, box.height * figure.get_figheight() * 72 / span)
-            spread = _spread(parties, points_per_unit=scale)
-            for number, (party, (x, y)) in enumerate(zip(parties, spread, strict=True), start=1):
-                position = party.position if party.position in POSITION_STYLE else "onbekend"
-                places.setdefault(position, []).append((x, y))
-                numbers.append(axes.text(x, y, str(number), ha="center", va="center", fontsize=MIN_PT,
-                                         color="white", fontweight="bold", zorder=4))
-            for position, points in places.items():
-                colour, marker, _ = POSITION_STYLE[position]
-                xs, ys = zip(*points, strict=True)
-                markers.extend(axes.plot(xs, ys, linestyle="", marker=marker, markersize=MARKER_PT, color=colour,
-                                         markeredgecolor="white", markeredgewidth=0.8, zorder=3))
-            width = name_width_pt(columns)
-            if count > MAX_LISTED:
-                names = [f"De namen van de {count} partijen staan in de tabel onder de kaart."]
-            else:
-                names = [fitted(f"{n}. {drawable(' '.join(p.name.split()))}", width)
-                         for n, p in enumerate(parties, start=1)]
-            top = (names_in - 0.15) / height
-            for column in range(columns):
-                chunk = names[column * name_rows:(column + 1) * name_rows]
-                if chunk:
-                    left = 0.04 + column * 0.92 / columns
-                    names_text.append(figure.text(left, top, "\n".join(chunk), va="top", ha="left",
-                                                  fontproperties=_font(), linespacing=1.45))
-            for artist in (*markers, *numbers):
-                axes.draw_artist(artist)
-            for artist in names_text:
-                figure.draw_artist(artist)
-            return _png(canvas)
-        finally:
-            for artist in (*markers, *numbers, *names_text):
-                artist.remove()
-
-
-def _png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas as PNG at the figure's resolution: the same pixels as matplotlib's own PNG, written
-    several times faster (no per-row filter search; an opaque image, as the chart always is, without its
-    alpha channel; light compression)."""
-    import numpy as np
-
-    rgba = np.asarray(canvas.buffer_rgba())
-    channels = 3 if rgba[..., 3].min() == 255 else 4
-    height, width = rgba.shape[:2]
-    rows = np.empty((height, width * channels + 1), dtype=np.uint8)
-    rows[:, 0] = 0  # filter type "None" for every row
-    rows[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]  # one copy, straight into place
-    per_metre = round(DPI / 0.0254)
-    return b"".join((
-        b"\x89PNG\r\n\x1a\n",
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)),
-        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows.data, 3)),
-        _chunk(b"IEND", b""),
-    ))
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5) -> Chart:
+    """The chart part for ``parties`` (numbered from 1 in their order); deterministic for the same parties.
+    ``threshold`` divides low from high on both axes."""
+    spread = _spread(parties, points_per_unit=points_per_unit())
+    by_position: dict[str, list[tuple[int, tuple[float, float]]]] = {p: [] for p in POSITION_STYLE}
+    for number, (party, place) in enumerate(zip(parties, spread, strict=True), start=1):
+        position = party.position if party.position in POSITION_STYLE else "onbekend"
+        by_position[position].append((number, place))
+    low, high = LIMITS
+    rows = max(4, *(len(members) for members in by_position.values()))
+    series = [
+        _series(0, "scheiding invloed", [(low, threshold), (high, threshold)], rows=rows, line=DIVIDER),
+        _series(1, "scheiding belang", [(threshold, low), (threshold, high)], rows=rows, line=DIVIDER),
+    ]
+    for index, (position, members) in enumerate(by_position.items(), start=2):
+        colour, marker, label, size = POSITION_STYLE[position]
+        series.append(_series(index, label, [place for _, place in members], rows=rows, marker=marker, size=size,
+                              colour=colour,
+                              labels=_labels([str(n) for n, _ in members], MIN_PT, "#FFFFFF", bold=True,
+                                             lower_pt=LOWER_PT.get(marker, 0.0))))
+    left, right = (low + threshold) / 2, (threshold + high) / 2
+    top, bottom = high - 0.25, low + 0.25
+    quadrants = [(right, top), (left, top), (right, bottom), (left, bottom)]
+    series.append(_series(len(series), "kwadranten", quadrants, rows=rows,
+                          labels=_labels(QUADRANTS, MIN_PT, LABEL_GREY, italic=True)))
+    hidden = "".join(f'<c:legendEntry><c:idx val="{i}"/><c:delete val="1"/></c:legendEntry>'
+                     for i in (0, 1, len(series) - 1))
+    x, y, w, h = PLOT
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<c:chartSpace xmlns:c="{NS_C}" xmlns:a="{NS_A}" xmlns:r="{NS_R}">'
+        '<c:lang val="nl-NL"/><c:roundedCorners val="0"/>'
+        f'<c:chart><c:title><c:tx>{_rich(TITLE, TITLE_PT, "#000000")}</c:tx><c:overlay val="0"/></c:title>'
+        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout><c:manualLayout><c:layoutTarget val="inner"/>'
+        '<c:xMode val="edge"/><c:yMode val="edge"/>'
+        f'<c:x val="{x}"/><c:y val="{y}"/><c:w val="{w}"/><c:h val="{h}"/></c:manualLayout></c:layout>'
+        '<c:scatterChart><c:scatterStyle val="lineMarker"/><c:varyColors val="0"/>'
+        f'{"".join(series)}<c:axId val="101"/><c:axId val="102"/></c:scatterChart>'
+        f'{_axis(101, 102, "b", X_TITLE)}{_axis(102, 101, "l", Y_TITLE)}'
+        f'<c:spPr><a:noFill/><a:ln w="9525">{_colour(AXIS_GREY)}</a:ln></c:spPr></c:plotArea>'
+        f'<c:legend><c:legendPos val="b"/>{hidden}<c:overlay val="0"/>{_text_props(MIN_PT, "#000000")}</c:legend>'
+        '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+        f'<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill><a:ln><a:noFill/></a:ln></c:spPr>'
+        f'{_text_props(LABEL_PT, "#000000")}</c:chartSpace>'
+    )
+    return Chart(xml.encode("utf-8"))
