@@ -45,6 +45,7 @@ from toolbox_docs.settings import Settings
 pytestmark = pytest.mark.libreoffice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # The shared folder beside the project root (as CI clones it), else the one on this machine.
 SCHEMAS = next((c for c in (REPO.parent / "shared" / "ooxml-schemas", Path("/work/shared/ooxml-schemas"))
@@ -233,9 +234,13 @@ def document_words(docx: Path) -> set[str]:
         for name in package.namelist():
             if name.startswith("word/") and name.endswith(".xml"):
                 root = etree.fromstring(package.read(name))
-                for paragraph in root.iter(f"{{{W}}}p"):
-                    text = "".join((t.text or "") if t.tag == f"{{{W}}}t" else " "
-                                   for t in paragraph.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"))
+                texts = ["".join((t.text or "") if t.tag == f"{{{W}}}t" else " "
+                                 for t in paragraph.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"))
+                         for paragraph in root.iter(f"{{{W}}}p")]
+                # A chart part (word/charts/) holds its texts in DrawingML paragraphs and its numbers as values.
+                texts += ["".join(t.text or "" for t in paragraph.iter(f"{{{A}}}t"))
+                          for paragraph in root.iter(f"{{{A}}}p")]
+                for text in texts:
                     for word in text.split():
                         words.add(word)
                         words.update(word.split("\u00a0"))
