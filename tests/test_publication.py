@@ -21,6 +21,7 @@ import csv
 import io
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -45,7 +46,6 @@ from toolbox_docs.settings import Settings
 pytestmark = pytest.mark.libreoffice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # The shared folder beside the project root (as CI clones it), else the one on this machine.
 SCHEMAS = next((c for c in (REPO.parent / "shared" / "ooxml-schemas", Path("/work/shared/ooxml-schemas"))
@@ -232,15 +232,13 @@ def document_words(docx: Path) -> set[str]:
     words: set[str] = set()
     with zipfile.ZipFile(docx) as package:
         for name in package.namelist():
+            if name.startswith("word/media/") and name.endswith(".emf"):
+                words.update(word for text in emf_texts(package.read(name)) for word in text.split())
             if name.startswith("word/") and name.endswith(".xml"):
                 root = etree.fromstring(package.read(name))
-                texts = ["".join((t.text or "") if t.tag == f"{{{W}}}t" else " "
-                                 for t in paragraph.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"))
-                         for paragraph in root.iter(f"{{{W}}}p")]
-                # A chart part (word/charts/) holds its texts in DrawingML paragraphs and its numbers as values.
-                texts += ["".join(t.text or "" for t in paragraph.iter(f"{{{A}}}t"))
-                          for paragraph in root.iter(f"{{{A}}}p")]
-                for text in texts:
+                for paragraph in root.iter(f"{{{W}}}p"):
+                    text = "".join((t.text or "") if t.tag == f"{{{W}}}t" else " "
+                                   for t in paragraph.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"))
                     for word in text.split():
                         words.add(word)
                         words.update(word.split("\u00a0"))
@@ -248,6 +246,18 @@ def document_words(docx: Path) -> set[str]:
                             if char == "-":  # a line may end after any hyphen
                                 words.update((word[:at + 1], word[at + 1:]))
     return words
+
+
+def emf_texts(emf: bytes) -> list[str]:
+    """The texts an EMF picture draws (its EXTTEXTOUTW records: the stakeholder chart's words)."""
+    texts, at = [], 0
+    while at + 8 <= len(emf):
+        kind, size = struct.unpack_from("<II", emf, at)
+        if kind == 84:
+            chars, offset = struct.unpack_from("<II", emf, at + 8 + 36)
+            texts.append(emf[at + offset:at + offset + 2 * chars].decode("utf-16-le"))
+        at += max(size, 8)
+    return texts
 
 
 def pdf_words(pdf: Path) -> list[tuple[int, str]]:

@@ -28,8 +28,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from docx.opc.part import Part
-from docx.oxml.parser import parse_xml
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
 from docx.shared import Cm
 
 from toolbox_docs.documents import chart
@@ -416,45 +417,33 @@ def _section_properties(site: Site) -> Element | None:
 
 
 def _image(context: Context, block: Image) -> Element:
-    """A picture (PNG or JPEG bytes) or a chart (``chart.Chart``: a chart part of its own), in line in a
-    paragraph of its own, with the block's alternative text; a chart is kept with what follows it."""
+    """A picture in line, in a paragraph of its own, with the block's alternative text: PNG or JPEG bytes,
+    or a chart (``chart.Chart``, an EMF, which python-docx cannot measure: it comes with its size)."""
     part = context.document.part
     source = context.images[block.name]
     context.next_shape_id += 1
     shape_id = context.next_shape_id
     width_cm = min(max(block.width_cm, 1.0), _text_width(context) / 567)
     if isinstance(source, chart.Chart):
-        r = el("w:r")
-        sub(r, "w:drawing").append(_chart_inline(context, source, shape_id, width_cm, clean_text(block.alt)))
-        return _paragraph([r], keep_next=True)
-    inline = part.new_pic_inline(io.BytesIO(source), width=Cm(width_cm))
+        inline = _emf_inline(context, source, shape_id, width_cm)
+        keep_next = True  # the chart stays on the page of what follows (its key: the table of parties)
+    else:
+        inline = part.new_pic_inline(io.BytesIO(source), width=Cm(width_cm))
+        keep_next = False
     inline.docPr.set("id", str(shape_id))
     inline.docPr.set("name", f"Afbeelding {shape_id}")
     inline.docPr.set("descr", clean_text(block.alt))
     r = el("w:r")
     sub(r, "w:drawing").append(inline)
-    return _paragraph([r])
+    return _paragraph([r], keep_next=keep_next)
 
 
-_EMU_PER_CM = 360000
-
-
-def _chart_inline(context: Context, source: chart.Chart, shape_id: int, width_cm: float, alt: str) -> Element:
-    """``wp:inline`` of a chart: the chart part added to the document and related to it (its content
-    type comes with the part: python-docx writes an override for it in ``[Content_Types].xml``)."""
+def _emf_inline(context: Context, source: chart.Chart, shape_id: int, width_cm: float) -> CT_Inline:
+    """``wp:inline`` of an EMF picture: a media part of its own, related to the document as an image
+    (python-docx writes its content type; the same EMF twice is stored twice, as is harmless)."""
     document_part = context.document.part
     package = document_part.package
-    partname = package.next_partname("/word/charts/chart%d.xml")
-    rel_id = document_part.relate_to(Part(partname, chart.CONTENT_TYPE, source.xml, package), chart.RELATIONSHIP)
-    cx = round(width_cm * _EMU_PER_CM)
-    cy = round(width_cm * source.height_cm / source.width_cm * _EMU_PER_CM)
-    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-    inline = parse_xml(
-        f'<wp:inline xmlns:wp="{wp}" xmlns:a="{chart.NS_A}" xmlns:c="{chart.NS_C}" xmlns:r="{chart.NS_R}" '
-        'distT="0" distB="0" distL="0" distR="0">'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="{shape_id}" name="Grafiek {shape_id}"/><wp:cNvGraphicFramePr/>'
-        f'<a:graphic><a:graphicData uri="{chart.NS_C}"><c:chart r:id="{rel_id}"/></a:graphicData></a:graphic>'
-        "</wp:inline>")
-    inline.find(f"{{{wp}}}docPr").set("descr", alt)
-    return inline
+    partname = package.next_partname("/word/media/image%d.emf")
+    rel_id = document_part.relate_to(ImagePart(partname, chart.CONTENT_TYPE, source.emf), RT.IMAGE)
+    height_cm = width_cm * source.height_cm / source.width_cm
+    return CT_Inline.new_pic_inline(shape_id, rel_id, partname.filename, Cm(width_cm), Cm(height_cm))

@@ -251,12 +251,12 @@ def _relationship_ids(elements: list[Element]) -> set[str]:
 
 
 def _drop_orphan_images(document: DocxDocument, candidates: set[str]) -> None:
-    """Forget pictures and charts of the old content that nothing refers to any more (by any attribute)."""
+    """Forget pictures of the old content that nothing refers to any more (by any attribute)."""
     part = document.part
     still_used = {value for node in document.element.iter() for value in node.attrib.values()}
     for rel_id in candidates - still_used:
         rel = part.rels.get(rel_id)
-        if rel is not None and rel.reltype in (RT.IMAGE, RT.CHART):
+        if rel is not None and rel.reltype == RT.IMAGE:
             del part.rels[rel_id]
 
 
