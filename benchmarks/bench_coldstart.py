@@ -12,7 +12,7 @@ handle the worked example:
   advised, rendered or drawn.
 
 Shown beside them, not compared with a target: ``process`` of a workbook with problems (it writes only the
-feedback file and draws no chart, so matplotlib is never imported).
+feedback file: no advice, no documents, no chart).
 
 Both run with compiled bytecode, as an installed toolbox does (see ``run``). CPU time (user + system, the
 process and its children, from ``getrusage``) is what is compared: it does not

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
 from toolbox_docs.cli.main import main
+from toolbox_docs.documents import chart
 from toolbox_docs.forms.schema import INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook, record_values
 from toolbox_docs.names import output_stem
@@ -95,16 +96,14 @@ def test_example_and_every_scenario_render(tmp_path: Path, settings: Settings, b
     pdfs = soffice(copies, "pdf", tmp_path / "pdf")
     assert len({pdf.name for pdf in pdfs}) == len(documents)
     by_stem = {p.parent.name + "/" + p.stem: pdf for p, pdf in zip(documents, pdfs, strict=True)}
-    need(shutil.which("pdftotext") is not None and shutil.which("pdfimages") is not None,
-         "poppler-utils (pdftotext, pdfimages) is not installed")
+    need(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) is not installed")
     for name, (plan, proposal, has_stakeholders) in expected.items():
         plan_pdf = by_stem[f"{name}/{plan.stem}"]
         plan_text = subprocess.run(["pdftotext", "-layout", str(plan_pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout
         assert "Vorm en middelen" in plan_text and AMOUNT.search(plan_text), name
-        images = subprocess.run(["pdfimages", "-list", str(plan_pdf)], capture_output=True, text=True,
-                                check=True).stdout.strip().splitlines()[2:]
-        assert (len(images) >= 1) == has_stakeholders, (name, images)
+        # The chart is a vector picture: LibreOffice draws its texts as text (its axis name is nowhere else).
+        assert (chart.X_TITLE in " ".join(plan_text.split())) == has_stakeholders, name
         if proposal is not None:
             text = subprocess.run(["pdftotext", str(by_stem[f"{name}/{proposal.stem}"]), "-"], capture_output=True,
                                   text=True, check=True).stdout

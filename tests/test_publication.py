@@ -21,6 +21,7 @@ import csv
 import io
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -231,6 +232,8 @@ def document_words(docx: Path) -> set[str]:
     words: set[str] = set()
     with zipfile.ZipFile(docx) as package:
         for name in package.namelist():
+            if name.startswith("word/media/") and name.endswith(".emf"):
+                words.update(word for text in emf_texts(package.read(name)) for word in text.split())
             if name.startswith("word/") and name.endswith(".xml"):
                 root = etree.fromstring(package.read(name))
                 for paragraph in root.iter(f"{{{W}}}p"):
@@ -243,6 +246,18 @@ def document_words(docx: Path) -> set[str]:
                             if char == "-":  # a line may end after any hyphen
                                 words.update((word[:at + 1], word[at + 1:]))
     return words
+
+
+def emf_texts(emf: bytes) -> list[str]:
+    """The texts an EMF picture draws (its EXTTEXTOUTW records: the stakeholder chart's words)."""
+    texts, at = [], 0
+    while at + 8 <= len(emf):
+        kind, size = struct.unpack_from("<II", emf, at)
+        if kind == 84:
+            chars, offset = struct.unpack_from("<II", emf, at + 8 + 36)
+            texts.append(emf[at + offset:at + offset + 2 * chars].decode("utf-16-le"))
+        at += max(size, 8)
+    return texts
 
 
 def pdf_words(pdf: Path) -> list[tuple[int, str]]:

@@ -64,7 +64,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Image:
-    """A picture supplied separately by ``name`` (PNG bytes), with alternative text for accessibility."""
+    """A picture supplied separately by ``name`` (PNG or JPEG bytes, or the stakeholder chart as
+    ``chart.Chart``), with alternative text for accessibility."""
 
     name: str
     alt: str

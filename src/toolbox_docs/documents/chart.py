@@ -1,62 +1,61 @@
 """The stakeholder chart: influence × interest, each party a numbered marker coloured by standpunt.
 
-Rendered with matplotlib (Agg, no screen) to PNG bytes, drawn at the size it is placed at in the
-documents (16 cm wide), so its font sizes are the printed sizes: every text at least 8 pt (``MIN_PT``),
-the lines that divide the quadrants at least 3:1 against white. Parties on the same grid point are
-packed in rings around it so none hides another; names stay legible with 20, 50 or more parties
-because the chart shows numbers and a numbered list of names sits below it. A name too long for its
-column of that list is shortened with "…" (the plan's table gives it whole), and a character the
-chart's font cannot draw (an emoji) is shown as "\ufffd", never as an empty box or a warning.
+Drawn as vector graphics in an Enhanced Metafile (EMF, [MS-EMF]), written record by record by this module,
+and placed in the documents as a picture with alternative text. Word and LibreOffice draw an EMF natively
+(shapes as shapes, text as text in the document's font), sharp at any zoom and in print, and writing one
+costs well under a millisecond: no plotting library (matplotlib's import alone cost about 1 s of CPU per
+``process`` run). A picture, unlike a native chart part, keeps its alternative text in LibreOffice (7.4
+drops a chart part's alternative text when it opens a .docx, so its tagged PDF would lose it).
 
-matplotlib (with numpy) is imported when the first chart is drawn or measured, not when this module is
-imported: it costs about 0.7 s of CPU, more than the rest of a ``process`` run's imports, and most commands
-(``validate``, ``status``, the register, a workbook with problems) draw no chart.
+What it guarantees: laid out at the size it is placed at (16 cm wide), so sizes are printed sizes; every
+text at least 8 pt (``MIN_PT``); the lines that divide the quadrants 4.5:1 against white; the standpunten
+in colour and shape (circle, square, diamond, hexagon); each party's number in white bold in its marker;
+parties on the same grid point packed in rings around it so none hides another (``_spread``). The chart
+shows numbers only: the names are in the numbered table right under it in the plan (real text of the
+document, whole, in its own fonts), so 20, 50 or more parties stay legible and a name with an emoji is
+shown like any other text. Nothing a person typed is written into the picture.
+
+The EMF's texts are fixed words and numbers; they are written without a spacing array (the viewer spaces
+them with the font's own widths), in Arial (LibreOffice uses its metric twin, Liberation Sans).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import struct
-import threading
-import unicodedata
-import zlib
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from matplotlib.artist import Artist
-    from matplotlib.axes import Axes
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-
-# Colour and shape per standpunt: shape as well as colour, so the chart also reads in grey or for
-# people who do not see red and green apart. Colours are dark enough for white numbers on them.
+# Colour, marker shape and legend word per standpunt: shape as well as colour, so the chart also reads in
+# grey or for people who do not see red and green apart. Colours are dark enough for white numbers on them.
 POSITION_STYLE = {
-    "voor": ("#2E7D32", "o", "voor"),
-    "neutraal": ("#616161", "s", "neutraal"),
-    "tegen": ("#C62828", "D", "tegen"),
-    "onbekend": ("#8D6E00", "h", "onbekend"),
+    "voor": ("#2E7D32", "circle", "voor"),
+    "neutraal": ("#616161", "square", "neutraal"),
+    "tegen": ("#C62828", "diamond", "tegen"),
+    "onbekend": ("#8D6E00", "hexagon", "onbekend"),
 }
-WIDTH_IN = 6.3  # the width it is placed at in the documents (16 cm), so font sizes are real sizes
-AXES_IN = 4.0  # the height of the plot itself
-CHART_IN = AXES_IN + 1.45  # with the title above and the ticks, the axis name and the legend below
-LINE_IN = 0.19  # one line of the list of names
-MAX_LISTED = 54  # more parties than this: the list below the chart refers to the table instead (the chart
-# with 18 lines of names is 23 cm high, which still fits an A4 page)
-DPI = 200
+UNIT_PER_PT = 2540 / 72  # the EMF's unit is 0.01 mm
+WIDTH_CM = 16.0  # the width it is placed at in the documents, so font sizes are real sizes
 MIN_PT = 8.0  # the smallest text on the chart, printed
+LABEL_PT = 9.0  # tick labels, axis titles, the legend's title
+TITLE_PT = 10.0
 MARKER_PT = 17.0  # marker size in points: room for a two-digit number at 8 pt bold
 SPACING_PT = MARKER_PT + 1.5  # between the centres of markers on one grid point
 DIVIDER = "#767676"  # the quadrant lines: 4.5:1 against white
-LABEL_GREY = "#616161"
-FONT_FAMILY = "DejaVu Sans"  # shipped with matplotlib: always there
-SUBSTITUTE = "\ufffd"  # shown for a character the font has no glyph for
-AXES = (0.10, 0.87)  # left and width of the axes, as fractions of the figure's width
+LABEL_GREY = "#595959"  # the quadrants' names: 7:1 against white
+FONT = "Arial"
 LIMITS = (0.3, 5.7)
+TITLE = "Stakeholderkaart"
+X_TITLE = "Belang (1 = klein, 5 = groot)"
+Y_TITLE = "Invloed (1 = weinig, 5 = veel)"
+LEGEND_TITLE = "Standpunt"
+QUADRANTS = ("Nauw betrekken", "Tevreden houden", "Informeren en betrekken", "Monitoren")
+CONTENT_TYPE = "image/x-emf"
+# The layout, in EMF units (0.01 mm): the plot area (axes) and the whole picture.
+WIDTH = 16000
+AXES_LEFT, AXES_TOP, AXES_WIDTH, AXES_HEIGHT = 1600, 1000, 13920, 10160
+HEIGHT = AXES_TOP + AXES_HEIGHT + 2500
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,15 @@ class Party:
     influence: int
     interest: int
     position: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The chart as an EMF picture, with the size it is drawn for."""
+
+    emf: bytes
+    width_cm: float = WIDTH_CM
+    height_cm: float = HEIGHT / 1000
 
 
 def _ring_offsets(count: int, spacing: float) -> list[tuple[float, float]]:
@@ -104,239 +112,190 @@ def _spread(parties: Sequence[Party], *, points_per_unit: tuple[float, float]) -
     return places
 
 
-@functools.cache
-def load() -> None:
-    """Import matplotlib for drawing off screen (Agg). Called before the first chart; the service's worker
-    calls it at start, so that matplotlib counts as part of its memory at rest."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.backends.backend_agg
-    import matplotlib.figure
+def points_per_unit() -> tuple[float, float]:
+    """Points per data unit along x and y in the plot area, at the size the chart is placed at."""
+    span = LIMITS[1] - LIMITS[0]
+    return (AXES_WIDTH / UNIT_PER_PT / span, AXES_HEIGHT / UNIT_PER_PT / span)
 
 
-@functools.cache
-def _font() -> FontProperties:
-    """The font of the names below the chart, at the smallest size."""
-    load()
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(family=FONT_FAMILY, size=MIN_PT)
+def _at(x: float, y: float) -> tuple[int, int]:
+    """EMF coordinates of a point in data units (y grows upwards in the data, downwards in the EMF)."""
+    span = LIMITS[1] - LIMITS[0]
+    return (round(AXES_LEFT + (x - LIMITS[0]) / span * AXES_WIDTH),
+            round(AXES_TOP + AXES_HEIGHT - (y - LIMITS[0]) / span * AXES_HEIGHT))
 
 
-@functools.cache
-def _drawable() -> frozenset[int]:
-    """The code points the chart's font has a glyph for."""
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
-
-    font = FT2Font(font_manager.findfont(_font(), fallback_to_default=True))
-    return frozenset(font.get_charmap())
+def _colour(hex_colour: str) -> int:
+    """A COLORREF: 0x00BBGGRR."""
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return red | green << 8 | blue << 16
 
 
-_INVISIBLE = {"Cf", "Mn", "Me", "Sk"}  # joiners, variation selectors, skin tones, combining marks
+# Record types of [MS-EMF] used here.
+_HEADER, _POLYGON, _EOF, _SETBKMODE, _SETTEXTALIGN, _SETTEXTCOLOR = 1, 3, 14, 18, 22, 24
+_MOVETO, _SELECTOBJECT, _CREATEPEN, _CREATEBRUSH, _DELETEOBJECT, _ELLIPSE, _RECTANGLE = 27, 37, 38, 39, 40, 42, 43
+_LINETO, _CREATEFONT, _EXTTEXTOUTW = 54, 82, 84
+NULL_PEN, NULL_BRUSH = 0x80000008, 0x80000005  # stock objects
+CENTRE, LEFT, RIGHT = 6 | 24, 0 | 24, 2 | 24  # text alignment: TA_CENTER / TA_LEFT / TA_RIGHT, on the baseline
 
 
-def drawable(text: str) -> str:
-    """``text`` with each character the font cannot draw shown as one substitute (an emoji with its
-    joiners and modifiers becomes one), control and formatting characters it cannot draw left out."""
-    glyphs = _drawable()
-    out: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if out and out[-1] == SUBSTITUTE and (category in _INVISIBLE or 0x1F3FB <= ord(char) <= 0x1F3FF):
-            continue  # a joiner, selector or modifier of the emoji just replaced: part of that one
-        if ord(char) in glyphs:
-            out.append(char)
-        elif category in _INVISIBLE or category.startswith("C"):
-            continue
-        elif not (out and out[-1] == SUBSTITUTE):
-            out.append(SUBSTITUTE)
-    return "".join(out)
+def _font_height(size_pt: float) -> int:
+    # Negative: the height of the characters (the em), not the cell; rounded up, never below the size asked.
+    return -math.ceil(size_pt * UNIT_PER_PT)
 
 
-@functools.lru_cache(maxsize=4096)
-def _width_pt(text: str) -> float:
-    font = _font()
-    from matplotlib.textpath import TextToPath
+class _Drawing:
+    """Drawing operations on a metafile: pens, brushes and fonts each in a slot of their own."""
 
-    width, _, _ = TextToPath().get_text_width_height_descent(text, font, ismath=False)
-    return float(width)
+    PEN, BRUSH, FONT = 1, 2, 3
+
+    def __init__(self) -> None:
+        self.records: list[bytes] = []
+        self.used: set[int] = set()
+
+    def record(self, kind: int, payload: bytes = b"") -> None:
+        self.records.append(struct.pack("<II", kind, 8 + len(payload)) + payload)
+
+    def _object(self, slot: int, kind: int, payload: bytes) -> None:
+        stock = {self.PEN: NULL_PEN, self.BRUSH: NULL_BRUSH, self.FONT: 0x8000000D}[slot]  # SYSTEM_FONT
+        if slot in self.used:
+            self.record(_SELECTOBJECT, struct.pack("<I", stock))
+            self.record(_DELETEOBJECT, struct.pack("<I", slot))
+        self.record(kind, struct.pack("<I", slot) + payload)
+        self.record(_SELECTOBJECT, struct.pack("<I", slot))
+        self.used.add(slot)
+
+    def pen(self, colour: str | None, width_pt: float = 0.0) -> None:
+        if colour is None:
+            self.record(_SELECTOBJECT, struct.pack("<I", NULL_PEN))
+            return
+        self._object(self.PEN, _CREATEPEN, struct.pack("<IiiI", 0, round(width_pt * UNIT_PER_PT), 0,
+                                                       _colour(colour)))
+
+    def brush(self, colour: str | None) -> None:
+        if colour is None:
+            self.record(_SELECTOBJECT, struct.pack("<I", NULL_BRUSH))
+            return
+        self._object(self.BRUSH, _CREATEBRUSH, struct.pack("<III", 0, _colour(colour), 0))
+
+    def font(self, size_pt: float, *, bold: bool = False, italic: bool = False, vertical: bool = False) -> None:
+        angle = 900 if vertical else 0  # tenths of a degree, anticlockwise
+        face = FONT.encode("utf-16-le").ljust(64, b"\0")
+        logfont = struct.pack("<iiiiiBBBBBBBB", _font_height(size_pt), 0, angle, angle, 700 if bold else 400,
+                              int(italic), 0, 0, 0, 0, 0, 5, 0) + face  # 5: CLEARTYPE_QUALITY
+        self._object(self.FONT, _CREATEFONT, logfont)
+
+    def line(self, start: tuple[int, int], end: tuple[int, int]) -> None:
+        self.record(_MOVETO, struct.pack("<ii", *start))
+        self.record(_LINETO, struct.pack("<ii", *end))
+
+    def rectangle(self, left: int, top: int, right: int, bottom: int) -> None:
+        self.record(_RECTANGLE, struct.pack("<iiii", left, top, right, bottom))
+
+    def ellipse(self, left: int, top: int, right: int, bottom: int) -> None:
+        self.record(_ELLIPSE, struct.pack("<iiii", left, top, right, bottom))
+
+    def polygon(self, points: Sequence[tuple[int, int]]) -> None:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        self.record(_POLYGON, struct.pack("<iiiiI", min(xs), min(ys), max(xs), max(ys), len(points))
+                    + b"".join(struct.pack("<ii", *p) for p in points))
+
+    def text(self, at: tuple[int, int], text: str, colour: str, align: int) -> None:
+        self.record(_SETTEXTCOLOR, struct.pack("<I", _colour(colour)))
+        self.record(_SETBKMODE, struct.pack("<I", 1))  # TRANSPARENT
+        self.record(_SETTEXTALIGN, struct.pack("<I", align))
+        data = text.encode("utf-16-le")
+        data += b"\0" * (-len(data) % 4)
+        offset = 76  # of the string from the record's start: after the fixed fields below
+        self.record(_EXTTEXTOUTW, struct.pack("<iiiiIff", 0, 0, -1, -1, 1, 0.0, 0.0)
+                    + struct.pack("<iiIIIiiiiI", *at, len(text), offset, 0, 0, 0, -1, -1, 0) + data)
+
+    def metafile(self) -> bytes:
+        """The EMF: header, the records, end of file. Its reference device is 100 mm wide with 10 000
+        pixels, so one logical unit is 0.01 mm."""
+        eof = struct.pack("<IIIII", _EOF, 20, 0, 16, 20)
+        body = b"".join(self.records)
+        size = 88 + len(body) + len(eof)
+        header = (struct.pack("<II", _HEADER, 88) + struct.pack("<iiii", 0, 0, WIDTH - 1, HEIGHT - 1)
+                  + struct.pack("<iiii", 0, 0, WIDTH - 1, HEIGHT - 1)
+                  + struct.pack("<IIIIHHIIIiiii", 0x464D4520, 0x10000, size, len(self.records) + 2, 4, 0, 0, 0, 0,
+                                10000, 10000, 100, 100))
+        return header + body + eof
 
 
-def name_columns(count: int) -> tuple[int, int]:
-    """Columns and rows of the list of names below the chart: two columns up to 24 parties, then three
-    (so the chart with its list fits an A4 page); beyond ``MAX_LISTED`` one line pointing to the table."""
-    if count == 0:
-        return 0, 0
-    if count > MAX_LISTED:
-        return 1, 1
-    columns = 2 if count <= 24 else 3
-    return columns, math.ceil(count / columns)
+def _marker(drawing: _Drawing, shape: str, centre: tuple[int, int], size_pt: float) -> None:
+    """A marker of ``shape`` and about the area of a circle ``size_pt`` wide, centred on ``centre``."""
+    x, y = centre
+    r = size_pt * UNIT_PER_PT / 2
+    if shape == "circle":
+        drawing.ellipse(round(x - r), round(y - r), round(x + r), round(y + r))
+    elif shape == "square":
+        half = r * 0.9
+        drawing.rectangle(round(x - half), round(y - half), round(x + half), round(y + half))
+    else:
+        corners, radius, turn = (4, r * 1.25, 0.0) if shape == "diamond" else (6, r * 1.08, math.pi / 6)
+        drawing.polygon([(round(x + radius * math.sin(turn + 2 * math.pi * k / corners)),
+                          round(y - radius * math.cos(turn + 2 * math.pi * k / corners))) for k in range(corners)])
 
 
-def name_width_pt(columns: int) -> float:
-    """Room for one name in a list of ``columns`` columns, in points."""
-    return 0.92 / max(columns, 1) * WIDTH_IN * 72 - 8
+def _baseline(y: int, size_pt: float) -> int:
+    """The baseline that centres a line of text of ``size_pt`` vertically on ``y`` (digits and capitals)."""
+    return round(y + 0.36 * size_pt * UNIT_PER_PT)
 
 
-def fitted(text: str, width_pt: float) -> str:
-    """``text`` as it fits ``width_pt`` at the chart's name size: whole, or cut with "…"."""
-    if _width_pt(text) <= width_pt:
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits with the ellipsis
-        middle = (low + high + 1) // 2
-        if _width_pt(text[:middle].rstrip() + "…") <= width_pt:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + "…"
-
-
-@dataclass
-class _Frame:
-    """A figure with everything that depends only on the layout drawn (axes, ticks, labels, quadrants,
-    legend), and a copy of its pixels to start each chart of that layout from."""
-
-    figure: Figure
-    canvas: FigureCanvasAgg
-    axes: Axes
-    background: Any
-
-
-# Frames of the layouts drawn last (most recent at the end). A frame costs two pixel buffers of the
-# figure (about 11 MB for ten parties), so only a couple are kept.
-_FRAMES: OrderedDict[tuple[int, int, float, str], _Frame] = OrderedDict()
-_KEEP_FRAMES = 2
-_LOCK = threading.Lock()
-
-
-def _frame(columns: int, name_rows: int, threshold: float, title: str) -> _Frame:
-    key = (columns, name_rows, threshold, title)
-    frame = _FRAMES.get(key)
-    if frame is not None:
-        _FRAMES.move_to_end(key)
-        return frame
-    load()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
-    names_in = 0.3 + name_rows * LINE_IN
-    height = CHART_IN + names_in
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
-    canvas = FigureCanvasAgg(figure)
-    bottom = (names_in + 1.05) / height
-    axes = figure.add_axes((AXES[0], bottom, AXES[1], AXES_IN / height))
-    axes.set_xlim(*LIMITS)
-    axes.set_ylim(*LIMITS)
-    axes.set_xticks(range(1, 6))
-    axes.set_yticks(range(1, 6))
-    axes.tick_params(labelsize=9)
-    axes.set_xlabel("Belang (1 = klein, 5 = groot)", fontsize=9)
-    axes.set_ylabel("Invloed (1 = weinig, 5 = veel)", fontsize=9)
-    axes.set_title(drawable(title), fontsize=10)
-    axes.axhline(threshold, color=DIVIDER, linewidth=1)
-    axes.axvline(threshold, color=DIVIDER, linewidth=1)
+def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5) -> Chart:
+    """The chart for ``parties`` (numbered from 1 in their order); deterministic for the same parties.
+    ``threshold`` divides low from high on both axes."""
+    d = _Drawing()
+    d.pen(None)
+    d.brush("#FFFFFF")
+    d.rectangle(0, 0, WIDTH, HEIGHT)
+    right, bottom = AXES_LEFT + AXES_WIDTH, AXES_TOP + AXES_HEIGHT
+    # Title, the quadrant lines and names, the frame with its ticks and the axes' names.
+    d.font(TITLE_PT)
+    d.text((AXES_LEFT + AXES_WIDTH // 2, AXES_TOP - 250), TITLE, "#000000", CENTRE)
+    d.pen(DIVIDER, 1.0)
+    d.line(_at(LIMITS[0], threshold), _at(LIMITS[1], threshold))
+    d.line(_at(threshold, LIMITS[0]), _at(threshold, LIMITS[1]))
+    d.font(MIN_PT, italic=True)
     low, high = (LIMITS[0] + threshold) / 2, (threshold + LIMITS[1]) / 2
-    for x, y, label in ((high, 5.55, "Nauw betrekken"), (low, 5.55, "Tevreden houden"),
-                        (high, 0.45, "Informeren en betrekken"), (low, 0.45, "Monitoren")):
-        axes.text(x, y, label, ha="center", va="center", fontsize=MIN_PT, color=LABEL_GREY, style="italic")
-    handles = [Line2D([], [], linestyle="", marker=m, markersize=8, color=c, label=t)
-               for c, m, t in POSITION_STYLE.values()]
-    figure.legend(handles=handles, title="Standpunt", title_fontsize=9, fontsize=MIN_PT, frameon=False,
-                  ncol=len(handles), loc="lower center", bbox_to_anchor=(0.5, (names_in + 0.02) / height))
-    canvas.draw()
-    frame = _Frame(figure, canvas, axes, canvas.copy_from_bbox(figure.bbox))
-    _FRAMES[key] = frame
-    while len(_FRAMES) > _KEEP_FRAMES:
-        _FRAMES.popitem(last=False)
-    return frame
-
-
-def stakeholder_chart(parties: Sequence[Party], *, threshold: float = 3.5, title: str = "Stakeholderkaart"
-                      ) -> bytes:
-    """PNG bytes of the chart; deterministic for the same parties. ``threshold`` divides low from high.
-
-    The parts that depend only on the layout (the number of name rows, the threshold and the title) are
-    drawn once into a frame; a chart starts from a copy of the frame's pixels and draws the parties on
-    it in the order a full drawing would (markers, then their numbers, then the names), so the pixels are
-    the same as drawing the whole figure. Nothing the parties add overlaps what the frame holds after
-    them (the title above the axes, the legend beside them)."""
-    count = len(parties)
-    columns, name_rows = name_columns(count)
-    names_in = 0.3 + name_rows * LINE_IN
-    height = CHART_IN + names_in
-    with _LOCK:
-        frame = _frame(columns, name_rows, threshold, title)
-        figure, canvas, axes = frame.figure, frame.canvas, frame.axes
-        markers: list[Artist] = []
-        numbers: list[Artist] = []
-        names_text: list[Artist] = []
-        try:
-            canvas.restore_region(frame.background)
-            # One line of markers per standpunt (at most four artists, however many parties): markers
-            # only overlap within a crowded grid point, where they are of one standpunt or spread apart.
-            places: dict[str, list[tuple[float, float]]] = {}
-            box = axes.get_position()
-            span = LIMITS[1] - LIMITS[0]
-            scale = (box.width * figure.get_figwidth() * 72 / span, box.height * figure.get_figheight() * 72 / span)
-            spread = _spread(parties, points_per_unit=scale)
-            for number, (party, (x, y)) in enumerate(zip(parties, spread, strict=True), start=1):
-                position = party.position if party.position in POSITION_STYLE else "onbekend"
-                places.setdefault(position, []).append((x, y))
-                numbers.append(axes.text(x, y, str(number), ha="center", va="center", fontsize=MIN_PT,
-                                         color="white", fontweight="bold", zorder=4))
-            for position, points in places.items():
-                colour, marker, _ = POSITION_STYLE[position]
-                xs, ys = zip(*points, strict=True)
-                markers.extend(axes.plot(xs, ys, linestyle="", marker=marker, markersize=MARKER_PT, color=colour,
-                                         markeredgecolor="white", markeredgewidth=0.8, zorder=3))
-            width = name_width_pt(columns)
-            if count > MAX_LISTED:
-                names = [f"De namen van de {count} partijen staan in de tabel onder de kaart."]
-            else:
-                names = [fitted(f"{n}. {drawable(' '.join(p.name.split()))}", width)
-                         for n, p in enumerate(parties, start=1)]
-            top = (names_in - 0.15) / height
-            for column in range(columns):
-                chunk = names[column * name_rows:(column + 1) * name_rows]
-                if chunk:
-                    left = 0.04 + column * 0.92 / columns
-                    names_text.append(figure.text(left, top, "\n".join(chunk), va="top", ha="left",
-                                                  fontproperties=_font(), linespacing=1.45))
-            for artist in (*markers, *numbers):
-                axes.draw_artist(artist)
-            for artist in names_text:
-                figure.draw_artist(artist)
-            return _png(canvas)
-        finally:
-            for artist in (*markers, *numbers, *names_text):
-                artist.remove()
-
-
-def _png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas as PNG at the figure's resolution: the same pixels as matplotlib's own PNG, written
-    several times faster (no per-row filter search; an opaque image, as the chart always is, without its
-    alpha channel; light compression)."""
-    import numpy as np
-
-    rgba = np.asarray(canvas.buffer_rgba())
-    channels = 3 if rgba[..., 3].min() == 255 else 4
-    height, width = rgba.shape[:2]
-    rows = np.empty((height, width * channels + 1), dtype=np.uint8)
-    rows[:, 0] = 0  # filter type "None" for every row
-    rows[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]  # one copy, straight into place
-    per_metre = round(DPI / 0.0254)
-    return b"".join((
-        b"\x89PNG\r\n\x1a\n",
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)),
-        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows.data, 3)),
-        _chunk(b"IEND", b""),
-    ))
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    for (x, y), name in zip(((high, 5.55), (low, 5.55), (high, 0.45), (low, 0.45)), QUADRANTS, strict=True):
+        at = _at(x, y)
+        d.text((at[0], _baseline(at[1], MIN_PT)), name, LABEL_GREY, CENTRE)
+    d.pen("#000000", 0.8)
+    d.brush(None)
+    d.rectangle(AXES_LEFT, AXES_TOP, right, bottom)
+    d.font(LABEL_PT)
+    tick = round(3.5 * UNIT_PER_PT)
+    for value in range(1, 6):
+        x, _ = _at(value, 0)
+        _, y = _at(0, value)
+        d.line((x, bottom), (x, bottom + tick))
+        d.line((AXES_LEFT - tick, y), (AXES_LEFT, y))
+        d.text((x, bottom + tick + round(LABEL_PT * UNIT_PER_PT)), str(value), "#000000", CENTRE)
+        d.text((AXES_LEFT - tick - 100, _baseline(y, LABEL_PT)), str(value), "#000000", RIGHT)
+    d.text((AXES_LEFT + AXES_WIDTH // 2, bottom + 850), X_TITLE, "#000000", CENTRE)
+    d.font(LABEL_PT, vertical=True)
+    d.text((AXES_LEFT - 750, AXES_TOP + AXES_HEIGHT // 2), Y_TITLE, "#000000", CENTRE)
+    # The legend: its title, then a marker and a word per standpunt.
+    d.font(LABEL_PT)
+    d.text((WIDTH // 2, bottom + 1550), LEGEND_TITLE, "#000000", CENTRE)
+    d.pen(None)
+    for slot, (colour, shape, word) in enumerate(POSITION_STYLE.values()):
+        x, y = round(WIDTH / 2 + (slot - 1.5) * 2600 - 500), bottom + 2000
+        d.brush(colour)
+        _marker(d, shape, (x, y), 8.0)
+        d.font(MIN_PT)
+        d.text((x + 250, _baseline(y, MIN_PT)), word, "#000000", LEFT)
+    # The parties: markers first (white edges keep touching markers apart), then their numbers on top.
+    places = _spread(parties, points_per_unit=points_per_unit())
+    d.pen("#FFFFFF", 0.8)
+    for party, place in zip(parties, places, strict=True):
+        colour, shape, _ = POSITION_STYLE.get(party.position, POSITION_STYLE["onbekend"])
+        d.brush(colour)
+        _marker(d, shape, _at(*place), MARKER_PT)
+    d.font(MIN_PT, bold=True)
+    for number, place in enumerate(places, start=1):
+        x, y = _at(*place)
+        d.text((x, _baseline(y, MIN_PT)), str(number), "#FFFFFF", CENTRE)
+    return Chart(d.metafile())

@@ -28,8 +28,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
 from docx.shared import Cm
 
+from toolbox_docs.documents import chart
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
 from toolbox_docs.documents.docx_anchor import Element, Site, StyleIndex, w
 from toolbox_docs.documents.docx_styles import (
@@ -76,7 +80,7 @@ class Context:
     document: DocxDocument
     styles: StyleIndex
     site: Site
-    images: Mapping[str, bytes]
+    images: Mapping[str, bytes | chart.Chart]
     next_shape_id: int = 0
 
 
@@ -413,13 +417,33 @@ def _section_properties(site: Site) -> Element | None:
 
 
 def _image(context: Context, block: Image) -> Element:
+    """A picture in line, in a paragraph of its own, with the block's alternative text: PNG or JPEG bytes,
+    or a chart (``chart.Chart``, an EMF, which python-docx cannot measure: it comes with its size)."""
     part = context.document.part
-    width_cm = min(max(block.width_cm, 1.0), _text_width(context) / 567)
-    inline = part.new_pic_inline(io.BytesIO(context.images[block.name]), width=Cm(width_cm))
+    source = context.images[block.name]
     context.next_shape_id += 1
-    inline.docPr.set("id", str(context.next_shape_id))
-    inline.docPr.set("name", f"Afbeelding {context.next_shape_id}")
+    shape_id = context.next_shape_id
+    width_cm = min(max(block.width_cm, 1.0), _text_width(context) / 567)
+    if isinstance(source, chart.Chart):
+        inline = _emf_inline(context, source, shape_id, width_cm)
+        keep_next = True  # the chart stays on the page of what follows (its key: the table of parties)
+    else:
+        inline = part.new_pic_inline(io.BytesIO(source), width=Cm(width_cm))
+        keep_next = False
+    inline.docPr.set("id", str(shape_id))
+    inline.docPr.set("name", f"Afbeelding {shape_id}")
     inline.docPr.set("descr", clean_text(block.alt))
     r = el("w:r")
     sub(r, "w:drawing").append(inline)
-    return _paragraph([r])
+    return _paragraph([r], keep_next=keep_next)
+
+
+def _emf_inline(context: Context, source: chart.Chart, shape_id: int, width_cm: float) -> CT_Inline:
+    """``wp:inline`` of an EMF picture: a media part of its own, related to the document as an image
+    (python-docx writes its content type; the same EMF twice is stored twice, as is harmless)."""
+    document_part = context.document.part
+    package = document_part.package
+    partname = package.next_partname("/word/media/image%d.emf")
+    rel_id = document_part.relate_to(ImagePart(partname, chart.CONTENT_TYPE, source.emf), RT.IMAGE)
+    height_cm = width_cm * source.height_cm / source.width_cm
+    return CT_Inline.new_pic_inline(shape_id, rel_id, partname.filename, Cm(width_cm), Cm(height_cm))

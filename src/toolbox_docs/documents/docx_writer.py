@@ -38,7 +38,7 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from docx import Document as load_docx
 from docx.image.image import Image as DocxImage
@@ -50,6 +50,7 @@ from lxml import etree
 
 from toolbox_docs.documents import docx_render
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Table
+from toolbox_docs.documents.chart import Chart
 from toolbox_docs.documents.docx_anchor import Element, Site, StyleIndex, W, find_site, put_in, take_out, w
 from toolbox_docs.documents.docx_fields import fill_fields
 from toolbox_docs.documents.docx_render import Context, clean_text
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NO_IMAGES", "build_document", "clean_text", "write_section"]
 
-NO_IMAGES: Mapping[str, bytes] = MappingProxyType({})
+NO_IMAGES: Mapping[str, bytes | Chart] = MappingProxyType({})
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -73,7 +74,7 @@ _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd
 
 
 def write_section(docx: bytes, blocks: Sequence[Block], *, limits: Limits,
-                  images: Mapping[str, bytes] = NO_IMAGES, anchor: str = "participatie",
+                  images: Mapping[str, bytes | Chart] = NO_IMAGES, anchor: str = "participatie",
                   fields: Mapping[str, str] | None = None) -> bytes:
     """The proposal ``docx`` with ``blocks`` at its anchor, as a .docx (also when given a .dotx), and the
     header ``fields`` (tag → text) filled where they still show their placeholder (``docx_fields.py``).
@@ -102,7 +103,7 @@ def write_section(docx: bytes, blocks: Sequence[Block], *, limits: Limits,
         raise _damaged() from error
 
 
-def build_document(blocks: Sequence[Block], *, limits: Limits, images: Mapping[str, bytes] = NO_IMAGES,
+def build_document(blocks: Sequence[Block], *, limits: Limits, images: Mapping[str, bytes | Chart] = NO_IMAGES,
                    base: bytes | None = None, title: str, language: str = "nl-NL") -> bytes:
     """A new document (participatieplan, evaluation report) from ``base`` or ``plan-basis.docx``.
 
@@ -137,7 +138,7 @@ def _damaged() -> DocumentError:
                          "op als Word-document (.docx) en probeer het opnieuw.")
 
 
-def _check_blocks(blocks: Sequence[Block], images: Mapping[str, bytes]) -> None:
+def _check_blocks(blocks: Sequence[Block], images: Mapping[str, bytes | Chart]) -> None:
     """Programming errors of the caller are ValueErrors, not the document's fault."""
     for block in blocks:
         if not isinstance(block, Heading | Paragraph | BulletList | Table | Image):
@@ -145,8 +146,10 @@ def _check_blocks(blocks: Sequence[Block], images: Mapping[str, bytes]) -> None:
         if isinstance(block, Image):
             if block.name not in images:
                 raise ValueError(f"no picture given for image block {block.name!r}")
+            if isinstance(images[block.name], Chart):
+                continue
             try:
-                DocxImage.from_blob(images[block.name])
+                DocxImage.from_blob(cast(bytes, images[block.name]))
             except Exception as error:
                 raise ValueError(f"picture {block.name!r} is not a readable image") from error
 

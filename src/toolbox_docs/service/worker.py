@@ -107,10 +107,6 @@ def _child(connection: Connection, settings: Settings, roots: tuple[str, ...]) -
     register = RegisterExport(exporter_for(runtime))
     runtime.on_register_change = register.changed
     register.changed()  # brought up to date once at start: a crash may have stopped an export
-    from toolbox_docs.documents import chart
-
-    chart.load()  # matplotlib, loaded before the memory limit, as part of "at rest"
-
     _limit_memory(settings.limits.memory_mb_per_file)
     connection.send(("ready", os.getpid()))
     while True:
