@@ -19,7 +19,6 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 LOCALE = "nl_NL"
-NBSP = "\u00a0"
 CENT = Decimal("0.01")
 
 

@@ -265,9 +265,6 @@ class State:
             "ON CONFLICT(path) DO UPDATE SET digest=excluded.digest, source=excluded.source, "
             "written_at=excluded.written_at", (path_key(path), digest, path_key(source), at))
 
-    def is_our_output(self, path: Path) -> bool:
-        return bool(self.query("SELECT 1 FROM outputs WHERE path = ?", (path_key(path),)))
-
     def outputs_of(self, source: Path) -> list[str]:
         """The keys of the outputs written for ``source`` (in any run, under any name)."""
         return [str(row[0]) for row in self.query("SELECT path FROM outputs WHERE source = ? ORDER BY path",

@@ -209,11 +209,6 @@ class Advice:
         return self.rung.value if self.rung is not None else ""
 
     @property
-    def outcome_kind(self) -> str:
-        """'niveau' on the participatieladder, 'rol' of the municipality for overheidsparticipatie."""
-        return "niveau" if self.level is not None else "rol"
-
-    @property
     def warning_codes(self) -> tuple[str, ...]:
         return tuple(w.code for w in self.warnings)
 

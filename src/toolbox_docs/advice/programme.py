@@ -66,16 +66,6 @@ class NeedKind(StrEnum):
 
 # Needs that only a method of their own satisfies: a method chosen for another need does not count.
 DISTINCT = {NeedKind.SECOND_CHANNEL, NeedKind.BROAD, NeedKind.DEEPEN, NeedKind.FEEDBACK_MEETING, NeedKind.OUTREACH}
-# Where the people take part: the planning spreads these over the participation period.
-TAKING_PART = {NeedKind.LEVEL, NeedKind.PREPARE, NeedKind.BROAD, NeedKind.DEEPEN, NeedKind.OUTREACH, NeedKind.RUNG,
-               NeedKind.ASK,
-               NeedKind.SURROUNDINGS, NeedKind.CHALLENGE, NeedKind.TARGET_GROUP, NeedKind.PARTIES,
-               NeedKind.MENTIONED}
-# The order of the process, for listing the methods: informing, taking part, reaching, feedback.
-PROCESS_ORDER = (NeedKind.INFORM, NeedKind.SECOND_CHANNEL, NeedKind.CHALLENGE, NeedKind.RUNG, NeedKind.ASK,
-                 NeedKind.SURROUNDINGS, NeedKind.PARTIES, NeedKind.LEVEL, NeedKind.PREPARE, NeedKind.BROAD,
-                 NeedKind.OUTREACH, NeedKind.DEEPEN, NeedKind.TARGET_GROUP, NeedKind.MENTIONED, NeedKind.CATEGORY,
-                 NeedKind.FEEDBACK, NeedKind.FEEDBACK_MEETING)
 # The depth a level needs from its main method.
 LEVEL_DEPTHS: dict[Level, frozenset[Depth]] = {
     Level.CONSULT: frozenset({Depth.SOUND, Depth.DIALOGUE, Depth.COLLABORATE}),

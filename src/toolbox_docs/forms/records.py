@@ -111,11 +111,6 @@ class Intake:
             return ()
         return tuple(a for a, key in INITIATIVE_ASK_KEYS.items() if getattr(self, f"asks_{key}"))
 
-    @property
-    def keyword_list(self) -> tuple[str, ...]:
-        return split_keywords(self.keywords)
-
-
 @dataclass(frozen=True)
 class MethodUsed:
     method: str
@@ -187,10 +182,6 @@ class Evaluation:
         )
 
     @property
-    def keyword_list(self) -> tuple[str, ...]:
-        return split_keywords(self.keywords)
-
-    @property
     def step_name(self) -> str:
         """What was planned and reached: "niveau" (burgerparticipatie) or "rol van de gemeente"."""
         return step_name(self.participation_kind.value)
@@ -208,13 +199,6 @@ class Evaluation:
 
 def _word(choice: Level | RobRung | None) -> str:
     return choice.value if choice is not None else ""
-
-
-def split_keywords(text: str | None) -> tuple[str, ...]:
-    if not text:
-        return ()
-    parts = (p.strip() for p in text.replace(";", ",").split(","))
-    return tuple(p for p in parts if p)
 
 
 RECORDS: dict[str, type] = {"intake": Intake, "evaluatie": Evaluation}

@@ -178,10 +178,3 @@ class Checker:
         except BrokenProcessPool:
             raise ToolboxError("een controleproces is onverwacht gestopt (te weinig geheugen?); de controle is "
                                "afgebroken.") from None
-
-
-def check_files(paths: Iterable[Path], settings: Settings, *, jobs: int = 1, chunk: int = CHUNK
-                ) -> Iterator[FileReport]:
-    """Reports in input order, without the typed records; with ``jobs`` > 1 worker processes check ahead."""
-    with Checker(settings, jobs=jobs, chunk=chunk) as checker:
-        yield from checker.check(paths)

@@ -152,10 +152,6 @@ class Package:
                            f"{limit // (1024 * 1024)} MB. Zo'n bestand verwerken we niet.")
         return data
 
-    def open_stream(self, name: str) -> IO[bytes]:
-        """A bounded in-memory stream of the member, for streaming parsers."""
-        return io.BytesIO(self.read(name))
-
     def xml(self, name: str) -> XmlElement:
         try:
             return _parse_xml(self._read(name), name)
