@@ -70,3 +70,42 @@ def test_markup_outside_the_subset_is_refused(folder: Path) -> None:
     write(folder, "t.html.j2", "<p>open", stamp=1_000_000)
     with pytest.raises(SettingsError, match="geen geldige opmaak"):
         Wording(folder).render("t.html.j2", {})
+
+
+# --- the sentences of the advice (zinnen.toml): checked when loaded, not when first said -----------------
+
+def _sentences_with(tmp_path: Path, old: str, new: str) -> Wording:
+    from toolbox_docs.resources import templates_dir
+
+    folder = tmp_path / "teksten"
+    folder.mkdir()
+    source = (templates_dir() / "teksten" / "zinnen.toml").read_text(encoding="utf-8")
+    assert old in source
+    (folder / "zinnen.toml").write_text(source.replace(old, new, 1), encoding="utf-8")
+    return Wording(folder, fallback=templates_dir() / "teksten")
+
+
+@pytest.mark.parametrize(("new", "message"), [
+    ('schaal = "het gaat om {{ woorden.schaal[schaal] "', "fout in de zin 'niveau.schaal'"),
+    ('schaal = "het gaat om {{ gemeente }}"', "de zin 'niveau.schaal' gebruikt 'gemeente'"),
+    ('schaal = "het gaat om {{ schaal | vet }}"', "fout in de zin 'niveau.schaal': onbekende filter 'vet'"),
+    ('schaal = "{% if schaal is rond %}rond{% endif %}"', "fout in de zin 'niveau.schaal': onbekende test 'rond'"),
+])
+def test_a_broken_sentence_is_refused_when_the_sentences_are_loaded(tmp_path: Path, new: str, message: str) -> None:
+    wording = _sentences_with(tmp_path, 'schaal = "het gaat om {{ woorden.schaal[schaal] }}"', new)
+    with pytest.raises(SettingsError) as refused:
+        wording.phrases  # noqa: B018 - loading is what is tested
+    assert message in str(refused.value)
+
+
+def test_a_sentence_is_compiled_when_first_said_and_says_the_same(tmp_path: Path) -> None:
+    from toolbox_docs.advice.phrases import Phrase
+    from toolbox_docs.resources import templates_dir
+
+    wording = Wording(templates_dir() / "teksten")
+    phrases = wording.phrases
+    assert phrases.templates == {}, "nothing compiled at load"
+    said = wording.plain(Phrase.of("niveau.geen_argumenten"))
+    assert said == "Het besluit heeft weinig gevolgen voor inwoners en het onderwerp ligt niet gevoelig."
+    assert set(phrases.templates) == {"niveau.geen_argumenten"}
+    assert wording.plain(Phrase.of("niveau.geen_argumenten")) == said

@@ -19,6 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 LOCALE = "nl_NL"
+NBSP = "\u00a0"  # what Babel puts between "€" and the amount
 CENT = Decimal("0.01")
 
 
