@@ -36,7 +36,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, UndefinedError, meta
+from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateNotFound, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -196,9 +196,8 @@ class Wording:
         self._phrasebook: Phrasebook | None = None
         self.env.filters["zin"] = self.say
         self.env.filters["zinnen"] = lambda phrases: Markup(" ").join(self.say(p) for p in phrases)
-        # The variables each template uses, with the source they were found in: parsing a template
-        # costs more than rendering it, so it is parsed again only when an advisor changed the text.
-        self._variables: dict[str, tuple[str, frozenset[str]]] = {}
+        # Each template's source, the variables it uses and the template compiled from it (``_template``).
+        self._compiled: dict[str, tuple[str, frozenset[str], Template]] = {}
 
     @property
     def phrases(self) -> Phrasebook:
@@ -219,22 +218,29 @@ class Wording:
         """The file a template is read from (for messages)."""
         return next((f / name for f in self.folders if (f / name).is_file()), self.folder / name)
 
-    def _check_variables(self, name: str, context: Mapping[str, Any]) -> None:
+    def _template(self, name: str) -> tuple[Template, frozenset[str]]:
+        """The compiled template and the variables it uses, from one parse of its source; parsed again only
+        when an advisor changed the text (parsing costs more than rendering)."""
         assert self.env.loader is not None
-        source, _, _ = self.env.loader.get_source(self.env, name)
-        known = self._variables.get(name)
+        source, filename, _ = self.env.loader.get_source(self.env, name)
+        known = self._compiled.get(name)
         if known is None or known[0] != source:
-            known = (source, frozenset(meta.find_undeclared_variables(self.env.parse(source))))
-            self._variables[name] = known
-        unknown = sorted(known[1] - set(context) - set(self.env.globals))
-        if unknown:
-            raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. Beschikbaar: "
-                                f"{', '.join(sorted(context))}.", path=self._path(name))
+            parsed = self.env.parse(source, name, filename)
+            used = frozenset(meta.find_undeclared_variables(parsed))
+            code = self.env.compile(parsed, name, filename)
+            template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
+            known = (source, used, template)
+            self._compiled[name] = known
+        return known[2], known[1]
 
     def _render(self, name: str, context: Mapping[str, Any]) -> str:
         try:
-            self._check_variables(name, context)
-            return self.env.get_template(name).render(**context)
+            template, used = self._template(name)
+            unknown = sorted(used - set(context) - set(self.env.globals))
+            if unknown:
+                raise SettingsError(f"de tekst gebruikt onbekende gegevens: {', '.join(unknown)}. Beschikbaar: "
+                                    f"{', '.join(sorted(context))}.", path=self._path(name))
+            return template.render(**context)
         except TemplateNotFound:
             raise SettingsError("deze tekst ontbreekt.", path=self.folder / name) from None
         except SecurityError as error:
