@@ -31,7 +31,7 @@ from dutch import is_dutch
 from toolbox_docs.documents.blocks import BulletList, Heading, Paragraph, Table
 from toolbox_docs.documents.docx_writer import write_section
 from toolbox_docs.errors import DocumentError
-from toolbox_docs.settings import Limits
+from toolbox_docs.limits import Limits
 from toolbox_docs.share import ooxml
 
 pytestmark = pytest.mark.corpus

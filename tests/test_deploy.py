@@ -19,7 +19,8 @@ import pytest
 from cli_support import cli_environment, run_cli
 from conftest import REPO, need
 from toolbox_docs.cli.main import main
-from toolbox_docs.settings import _ENV, Limits
+from toolbox_docs.limits import Limits
+from toolbox_docs.settings import _ENV
 from watcher_support import INTAKE, Watcher, make_intake, make_root, project, save_like_excel, sha256_bytes
 
 DEPLOY = REPO / "deploy"

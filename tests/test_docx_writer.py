@@ -35,7 +35,7 @@ from toolbox_docs.documents.docx_render import column_widths
 from toolbox_docs.documents.docx_styles import TableText, longest_word_em
 from toolbox_docs.documents.docx_writer import build_document, write_section
 from toolbox_docs.errors import DocumentError
-from toolbox_docs.settings import Limits
+from toolbox_docs.limits import Limits
 from toolbox_docs.share import ooxml
 
 REPO = Path(__file__).resolve().parents[1]

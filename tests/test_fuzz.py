@@ -35,7 +35,8 @@ from toolbox_docs.documents.docx_writer import build_document, write_section
 from toolbox_docs.errors import DocumentError, WorkbookError
 from toolbox_docs.forms.check import Check, check_workbook
 from toolbox_docs.forms.xlsx_read import read_form
-from toolbox_docs.settings import Limits, Settings
+from toolbox_docs.limits import Limits
+from toolbox_docs.settings import Settings
 from watcher_support import field_cell, make_intake
 
 # See test_forms_properties.py: a failing property must show its example, not a libcst deprecation.

@@ -239,16 +239,23 @@ def _convert(converter: Any, raw: Any, where: str, base: Path) -> Any:
     return converter(raw, where)
 
 
-def apply_toml(settings: Settings, path: Path) -> Settings:
-    """Settings with the entries of one ``toolbox.toml`` applied; refuses unknown or wrong entries."""
+def read_toml(path: Path, *, what: str = "het bestand", missing: str | None = None) -> dict[str, Any]:
+    """The parsed TOML file, or a ``SettingsError`` naming the file: the one reader of every TOML file the
+    toolbox reads (``toolbox.toml``, the advice's data files, the sentences). ``what`` names the file in the
+    messages; ``missing`` replaces the message for a file that does not exist."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError("het instellingenbestand bestaat niet.", path=path) from None
+        raise SettingsError(missing or f"{what} bestaat niet.", path=path) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError(f"het instellingenbestand is niet te lezen ({error}).", path=path) from None
+        raise SettingsError(f"{what} is niet te lezen ({error}).", path=path) from None
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"dit is geen geldig TOML-bestand: {error}.", path=path) from None
+
+
+def apply_toml(settings: Settings, path: Path) -> Settings:
+    """Settings with the entries of one ``toolbox.toml`` applied; refuses unknown or wrong entries."""
+    data = read_toml(path, what="het instellingenbestand")
     base = path.parent
     for section, entries in data.items():
         if not isinstance(entries, dict):

@@ -16,9 +16,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from toolbox_docs.advice.datafile import DataError, Entry, quoted, read_toml
+from toolbox_docs.advice.datafile import DataError, Entry, quoted
 from toolbox_docs.advice.model import Tier
 from toolbox_docs.errors import SettingsError
+from toolbox_docs.settings import read_toml
 from toolbox_docs.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup
 
 ALL_CATEGORIES = "alle"

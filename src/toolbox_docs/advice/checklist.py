@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from toolbox_docs.advice.catalogue import Method, Role
-from toolbox_docs.advice.datafile import DataError, Entry, quoted, read_toml
+from toolbox_docs.advice.datafile import DataError, Entry, quoted
 from toolbox_docs.advice.fields import is_intake_field, label_of
 from toolbox_docs.advice.model import (
     BudgetComparison,
@@ -29,6 +29,7 @@ from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.advice.stakeholders import UNREACHED
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.forms.records import Intake
+from toolbox_docs.settings import read_toml
 from toolbox_docs.vocab import InfluenceRoom, Level, Position, RobRung
 
 

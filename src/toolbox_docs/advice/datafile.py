@@ -4,37 +4,22 @@
 Advisors edit these files by hand, so every value is checked and every mistake is reported in Dutch,
 naming the entry (``werkvorm 'buurtschouw': 'voorbereiding_uren' moet een getal van 0 of meer zijn``).
 ``Entry`` wraps one TOML table: typed getters record which keys were read, and ``finish`` refuses any
-key that was not, so a typo never passes silently. Only ``read_toml`` touches the file system.
+key that was not, so a typo never passes silently. The files are read by ``settings.read_toml``, the one
+TOML reader.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from pathlib import Path
 from typing import Any, TypeVar
-
-from toolbox_docs.errors import SettingsError
 
 E = TypeVar("E", bound=Enum)
 
 
 class DataError(ValueError):
     """A broken entry in a data file; the message names the entry and is Dutch."""
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed TOML file, or a ``SettingsError`` naming the file."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SettingsError("het bestand bestaat niet.", path=path) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError(f"het bestand is niet te lezen ({error}).", path=path) from None
-    except tomllib.TOMLDecodeError as error:
-        raise SettingsError(f"dit is geen geldig TOML-bestand: {error}.", path=path) from None
 
 
 def quoted(values: tuple[str, ...] | list[str]) -> str:

@@ -13,8 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolbox_docs.advice.datafile import DataError, Entry, read_toml
+from toolbox_docs.advice.datafile import DataError, Entry
 from toolbox_docs.errors import SettingsError
+from toolbox_docs.settings import read_toml
 from toolbox_docs.vocab import (
     InitiativeAsk,
     Intensity,

@@ -56,7 +56,7 @@ from toolbox_docs.documents.docx_fields import fill_fields
 from toolbox_docs.documents.docx_render import Context, clean_text
 from toolbox_docs.documents.docx_styles import drop_unused_lists, el, styles_root, writable_styles
 from toolbox_docs.errors import DocumentError
-from toolbox_docs.settings import Limits
+from toolbox_docs.limits import Limits
 from toolbox_docs.share import ooxml
 
 if TYPE_CHECKING:

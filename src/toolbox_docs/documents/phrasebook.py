@@ -14,7 +14,6 @@ about 0.13 s of CPU at start.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from markupsafe import Markup
 
 from toolbox_docs.advice.phrases import KEYS, Phrase
 from toolbox_docs.errors import SettingsError
+from toolbox_docs.settings import read_toml
 
 WORDS = "woorden"
 
@@ -56,14 +56,7 @@ class Phrasebook:
 
     def __init__(self, path: Path, env: SandboxedEnvironment) -> None:
         self.path = path
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SettingsError("het bestand met de zinnen van het advies ontbreekt.", path=path) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise SettingsError(f"het bestand is niet te lezen ({error}).", path=path) from None
-        except tomllib.TOMLDecodeError as error:
-            raise SettingsError(f"dit is geen geldig TOML-bestand: {error}.", path=path) from None
+        data = read_toml(path, missing="het bestand met de zinnen van het advies ontbreekt.")
         words = _words(data.pop(WORDS, None), path)
         sentences = _flatten(data)
         unknown = sorted(set(sentences) - set(KEYS))

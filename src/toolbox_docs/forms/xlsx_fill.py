@@ -5,17 +5,15 @@ fixtures and benchmarks. Never used on a person's workbook: the service does not
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from toolbox_docs.forms.schema import MARKER_SHEET, FormSchema, schema_for
+from toolbox_docs.forms.xlsx_template import cell_value
 
 
 def fill_workbook(template: bytes, values: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] = ()) -> bytes:
@@ -46,21 +44,9 @@ def fill_workbook(template: bytes, values: Mapping[str, Any], rows: Sequence[Map
     return buffer.getvalue()
 
 
-def _typed(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dt.date):
-        return value
-    return value
-
-
 def record_values(record: Any, schema: FormSchema) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The cell values (and table rows) that a person would type to get ``record`` back from validation."""
-    values = {f.id: _typed(getattr(record, f.id)) for f in schema.fields if getattr(record, f.id) is not None}
-    rows = [{c.id: _typed(getattr(row, c.id)) for c in schema.table.columns if getattr(row, c.id) is not None}
+    values = {f.id: cell_value(getattr(record, f.id)) for f in schema.fields if getattr(record, f.id) is not None}
+    rows = [{c.id: cell_value(getattr(row, c.id)) for c in schema.table.columns if getattr(row, c.id) is not None}
             for row in getattr(record, schema.table.record_field)]
     return values, rows

@@ -122,7 +122,9 @@ def _number_format(spec: Input) -> str | None:
     }.get(spec.type)
 
 
-def _cell_value(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
+    """A record's value as a person types it into a cell: an enum's Dutch word, ja/nee, a whole number
+    without decimals."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, bool):
@@ -134,7 +136,7 @@ def _cell_value(value: Any) -> Any:
 
 def _put(cell: Any, value: Any) -> None:
     """A pre-filled value: text always as literal text (see ``xlsx_cells``), other values as they are."""
-    value = _cell_value(value)
+    value = cell_value(value)
     if isinstance(value, str):
         put_text(cell, value)
     else:

@@ -26,9 +26,9 @@ from typing import IO
 
 from toolbox_docs.errors import FolderError, ToolboxError
 from toolbox_docs.forms.xlsx_read import workbook_kind
+from toolbox_docs.limits import Limits
 from toolbox_docs.names import printable
 from toolbox_docs.pipeline.batch import WORKBOOK_SUFFIXES
-from toolbox_docs.settings import Limits
 from toolbox_docs.share.fsio import Folder, is_temp_or_owner
 from toolbox_docs.share.ooxml import custom_properties, with_custom_properties
 from toolbox_docs.state import path_key
