@@ -9,16 +9,22 @@ test_adversarial_share.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from toolbox_docs.cli.main import main
 from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.readiness import FileState, Readiness
 from toolbox_docs.service.schedule import CRASH_ATTEMPTS, MAX_RETRY_SECONDS, Schedule
+from toolbox_docs.service.status import write_status
+from watcher_support import make_root, status_file
 
 START = 1_800_000_000.0  # a wall-clock moment in 2027, far from the real one: only the fake clock counts
 
@@ -362,3 +368,31 @@ def test_a_crashing_content_is_given_up_after_its_attempts(schedule: Schedule) -
 def test_a_run_that_hit_a_bound_is_given_up_at_once(schedule: Schedule) -> None:
     assert schedule.failed(A, "inhoud", crashed=False) is None
     assert schedule.failed(A, "inhoud", crashed=True) == 2, "the bound counted as an attempt of that content"
+
+
+# --- the heartbeat as `toolbox-docs status` shows it ----------------------------------------------------
+
+
+def _status_output(tmp_path: Path, busy: dict[str, object]) -> str:
+    root = make_root(tmp_path)
+    status_file(root).parent.mkdir()
+    write_status(status_file(root), {
+        "state": "running", "pid": os.getpid(), "host": "werkplek", "roots": [str(root)], "beat": time.time(),
+        "counts": {"verwerkt": 1}, "pending": 2, "busy": busy,
+        "last": {"path": "Projecten/Eerste/intake.xlsx", "outcome": "verwerkt", "at": "2027-03-01T10:00:00",
+                 "message": ""}})
+    result = CliRunner().invoke(main, ["status", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_status_names_the_file_in_hand_while_the_service_works_on_it(tmp_path: Path) -> None:
+    since = 1_800_000_000.0
+    shown = _status_output(tmp_path, {"path": "Projecten/Tweede/intake.xlsx", "since": since, "id": "0badcafe"})
+    moment = dt.datetime.fromtimestamp(since).strftime("%d-%m-%Y %H:%M:%S")
+    assert f"Nu bezig met: Projecten/Tweede/intake.xlsx (sinds {moment})" in shown
+    assert "Laatste: Projecten/Eerste/intake.xlsx — verwerkt" in shown
+
+
+def test_status_names_no_file_in_hand_when_the_service_is_idle(tmp_path: Path) -> None:
+    assert "Nu bezig met" not in _status_output(tmp_path, {})

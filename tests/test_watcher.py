@@ -422,10 +422,21 @@ def _stop_during_work(root: Path, watcher: Watcher, stop: Callable[[], int]) -> 
     versions = [distinct_intake(number) for number in range(len(intakes))]
     for path, data in zip(intakes, versions, strict=True):
         save_like_excel(path, data)
-    watcher.wait_for(lambda: outcome_counts(root).get("verwerkt", 0) >= 1, deadline=60,
-                     what="the first intake to be processed", interval=0.02)
+    names = {str(path) for path in intakes}
 
-    code = stop()  # the service is now busy with the next file: it must finish it
+    def in_hand() -> str | None:
+        """An intake the service is working on while another is already done (its heartbeat names the
+        file in hand from the first moment; read before the ledger, so a file the ledger does not have yet
+        was still in hand then): stopping now stops it mid-file, or just after it, never before it."""
+        busy = (watcher.status() or {}).get("busy") or {}
+        seen = ledger(root)
+        done = [name for name, item in seen.items() if name in names and item.outcome == "verwerkt"]
+        path = busy.get("path")
+        return path if done and path in names and path not in seen else None
+
+    hand = watcher.wait_for(in_hand, deadline=60, what="the service to work on a second intake", interval=0.01)
+
+    code = stop()  # the service is now busy with that file: it must finish it
 
     assert code == 0, watcher.log_tail()
     assert "Stoppen gevraagd" in watcher.log_text()
@@ -440,6 +451,7 @@ def _stop_during_work(root: Path, watcher: Watcher, stop: Callable[[], int]) -> 
             assert (item.outcome, item.sha256) == ("verwerkt", sha256_bytes(data))
             assert outputs == sorted(outputs_of(distinct_name(number))), path
         assert "mislukt" not in watcher.runs(path)
+    assert seen[hand].outcome == "verwerkt", f"{hand}: the file in hand was not finished"
     assert len([p for p in intakes if str(p) in seen]) >= 2, "stopped between files: the test proves nothing"
 
 

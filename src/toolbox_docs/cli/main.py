@@ -465,6 +465,10 @@ def status(ctx: click.Context, root: Path | None, verbose: bool) -> None:
         click.echo(f"Niet bereikbaar: {missing}")
     click.echo(f"Bestanden sinds de start: {counts_text(data.get('counts') or {})}; wachtend: "
                f"{data.get('pending', 0)}.")
+    busy = data.get("busy") or {}
+    if alive and busy:
+        since = dt.datetime.fromtimestamp(float(busy.get("since", 0))).strftime("%d-%m-%Y %H:%M:%S")
+        click.echo(f"Nu bezig met: {busy.get('path')} (sinds {since})")
     last = data.get("last") or {}
     if last:
         click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({_shown_time(last.get('at'))}) "

@@ -398,10 +398,12 @@ class Service:
         ident = file_id(path)
         started = time.monotonic()
         self.busy = {"path": printable(path), "since": time.time(), "id": ident}
+        self._beat()  # `toolbox-docs status` names the file in hand from its first moment, not 2 s later
         try:
             result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
         finally:
             self.busy = {}
+            self._beat()
         if result.failure is Failure.STATE:
             self._state_waits(path, ident, result)
             return
