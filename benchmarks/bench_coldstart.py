@@ -88,6 +88,8 @@ def run(work: Path, intake: bytes, *, rounds: int, log: Any, problems: bytes | N
     # of its own, written by the warm-up runs. Without it (PYTHONDONTWRITEBYTECODE, or an editable install in
     # a read-only checkout) every run compiles the toolbox's hundred modules from source first.
     env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
+    # Likewise the templates that the warm-up run compiled (``documents/compiled.py``): in a folder of its own.
+    env["TOOLBOX_CACHE_DIR"] = str(work / "templates")
     process = _command()
 
     def process_into(out: Path, workbook: Path = source) -> list[str]:

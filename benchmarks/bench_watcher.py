@@ -42,6 +42,7 @@ MB = 1024 * 1024
 class Service:
     def __init__(self, root: Path, log_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+        env["TOOLBOX_CACHE_DIR"] = str(log_path.parent / "templates")  # compiled templates: the benchmark's own
         self.log_path = log_path
         with log_path.open("wb") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "toolbox_docs", "watch", str(root)],

@@ -14,7 +14,8 @@ from pathlib import Path
 
 
 def cli_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TOOLBOX_", "LC_", "LANG"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TOOLBOX_", "LC_", "LANG")) or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"})
     env.update(extra or {})
     return env

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -31,6 +32,15 @@ STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
 # use the ``watchers`` or ``soffice`` fixture are marked here, by that rule; any other slow test carries
 # ``@pytest.mark.slow`` (or a module-level ``pytestmark``) itself. Marks select, they never skip.
 SLOW_FIXTURES = frozenset({"watchers", "soffice"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled templates (``documents/compiled.py``) go to a folder of this test session, not the
+    account's own cache: each session starts cold, and tests that edit texts leave nothing behind."""
+    if "TOOLBOX_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="toolbox-cache-")
+        os.environ["TOOLBOX_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

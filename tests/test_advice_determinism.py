@@ -137,10 +137,11 @@ json.dump(out, sys.stdout, sort_keys=True, ensure_ascii=False)
 """
 
 
-def _in_a_process(seed: str) -> dict[str, dict[str, str]]:
+def _in_a_process(seed: str, cache: str) -> dict[str, dict[str, str]]:
     tests = Path(__file__).resolve().parent
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
     env["PYTHONHASHSEED"] = seed
+    env["TOOLBOX_CACHE_DIR"] = cache
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tests), env.get("PYTHONPATH", "")) if p)
     result = subprocess.run([sys.executable, "-c", _EVERY_SCENARIO], capture_output=True, text=True, env=env,
                             cwd=tests, timeout=300, check=False)
@@ -148,10 +149,15 @@ def _in_a_process(seed: str) -> dict[str, dict[str, str]]:
     return json.loads(result.stdout)
 
 
-def test_advice_and_texts_are_byte_identical_across_hash_seeds() -> None:
+def test_advice_and_texts_are_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     """Set and dict order must not leak into the advice or the texts: string hashing differs per process
-    (``PYTHONHASHSEED``), so a run in one interpreter cannot show it. Three processes, three seeds."""
-    runs = {seed: _in_a_process(seed) for seed in ("0", "1", "4242")}
+    (``PYTHONHASHSEED``), so a run in one interpreter cannot show it. Three processes, three seeds: the
+    first compiles every template itself (no cache), the second compiles them into an empty cache, the
+    third runs on the code the second kept (``documents/compiled.py``)."""
+    cache = tmp_path / "cache"
+    runs = {"0": _in_a_process("0", "uit"), "1": _in_a_process("1", str(cache))}
+    assert len(list(cache.iterdir())) >= 3, "the second process kept no compiled templates"
+    runs["4242"] = _in_a_process("4242", str(cache))
     first = runs["0"]
     assert set(first) == set(SCENARIOS) and all(all(v.strip() for v in r.values()) for r in first.values())
     for seed, run in runs.items():

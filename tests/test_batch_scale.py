@@ -45,7 +45,8 @@ def kinds() -> tuple[list[intakes.Kind], list[intakes.Kind]]:
 
 
 def validate(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TOOLBOX_") or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
     return subprocess.run([sys.executable, "-m", "toolbox_docs", "validate", *map(str, args)], capture_output=True,
                           text=True, env=env, timeout=1800, check=False)
 

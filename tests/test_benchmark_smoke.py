@@ -29,7 +29,8 @@ def test_quick_benchmark_reports_all_five_comparisons() -> None:
          "docxtpl is absent: the benchmark compares with it (pip install '.[bench]')")
     need(importlib.util.find_spec("python_calamine") is not None,
          "python-calamine is absent: the benchmark compares with it (pip install '.[bench]')")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TOOLBOX_") or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
     result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--json"],
                             capture_output=True, text=True, env=env, cwd=REPO, timeout=1200, check=False)
     assert result.returncode == 0, result.stderr[-4000:]

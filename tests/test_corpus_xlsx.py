@@ -49,7 +49,8 @@ Run = tuple[subprocess.CompletedProcess[str], Any]
 
 @pytest.fixture(scope="module")
 def run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    environment = {k: v for k, v in os.environ.items()
+           if not k.startswith("TOOLBOX_") or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
     environment["TOOLBOX_STATE_DB"] = str(tmp_path_factory.mktemp("state") / "state.sqlite")
     result = subprocess.run(
         [sys.executable, "-m", "toolbox_docs", "validate", "--format", "json", str(corpus / "xlsx")],

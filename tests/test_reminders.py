@@ -644,7 +644,8 @@ def test_the_service_sends_or_lists_the_due_reminders(tmp_path: Path, settings: 
                       f"[herinneringen]\nverzenden = {'true' if send else 'false'}\n"
                       f"[smtp]\n{smtp_plain(mail_server.port)}", encoding="utf-8")
     log = tmp_path / "dienst.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TOOLBOX_") or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
     with log.open("wb") as output:
         service = subprocess.Popen([sys.executable, "-m", "toolbox_docs", "--config", str(config), "watch",
                                     str(root), "--polling", "--interval", "0.5"],

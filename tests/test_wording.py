@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolbox_docs.documents.blocks import BulletList, Heading, Paragraph, Table, plain_text
+from toolbox_docs.documents.compiled import CodeCache
 from toolbox_docs.documents.wording import Wording
 from toolbox_docs.errors import SettingsError
 
@@ -102,9 +103,9 @@ def test_a_sentence_is_compiled_when_first_said_and_says_the_same(tmp_path: Path
     from toolbox_docs.advice.phrases import Phrase
     from toolbox_docs.resources import templates_dir
 
-    wording = Wording(templates_dir() / "teksten")
+    wording = Wording(templates_dir() / "teksten", cache=CodeCache(None))  # no cache: see test_compiled.py
     phrases = wording.phrases
-    assert phrases.templates == {}, "nothing compiled at load"
+    assert phrases.templates == {} and phrases.codes == {}, "nothing compiled at load"
     said = wording.plain(Phrase.of("niveau.geen_argumenten"))
     assert said == "Het besluit heeft weinig gevolgen voor inwoners en het onderwerp ligt niet gevoelig."
     assert set(phrases.templates) == {"niveau.geen_argumenten"}

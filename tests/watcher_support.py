@@ -265,7 +265,8 @@ def wait_for(condition: Callable[[], T], *, deadline: float, what: str, interval
 
 def _environment() -> dict[str, str]:
     """The test's environment without TOOLBOX_* variables, so that only the root's toolbox.toml counts."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TOOLBOX_") or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env

@@ -1,5 +1,14 @@
-"""``python -m toolbox_docs`` runs the command line."""
+"""``python -m toolbox_docs`` and the console script ``toolbox-docs`` (``run``): the command line."""
 
-from toolbox_docs.cli.main import main
+from toolbox_docs.cli import entry
 
-main(prog_name="toolbox-docs")
+
+def run() -> None:
+    entry.start()
+    with entry.imports():
+        from toolbox_docs.cli.main import main
+    main(prog_name="toolbox-docs")
+
+
+if __name__ == "__main__":
+    run()

@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from toolbox_docs.cli import dutch as cli_dutch
+from toolbox_docs.cli.entry import imports
 from toolbox_docs.errors import ExitCode, ProblemsFound, ToolboxError
 from toolbox_docs.settings import SETTINGS_FILE, Settings, load_settings
 
@@ -261,9 +262,10 @@ def validate(ctx: click.Context, paths: Sequence[Path], fmt: str, csv_dialect: s
     Afsluitcode 0 als alles geldig is; 1 als er problemen zijn, of als een map niet bestaat of geen
     werkboeken bevat; 2 bij verkeerd gebruik.
     """
-    from toolbox_docs.cli.progress import progress_for
-    from toolbox_docs.pipeline.batch import Checker
-    from toolbox_docs.pipeline.reports import Summary, TextReporter, reporter_for
+    with imports():
+        from toolbox_docs.cli.progress import progress_for
+        from toolbox_docs.pipeline.batch import Checker
+        from toolbox_docs.pipeline.reports import Summary, TextReporter, reporter_for
 
     started = time.perf_counter()
     files, missing = _workbooks_to_check(paths)
@@ -328,11 +330,12 @@ def _valid_intake(path: Path, settings: Settings) -> Any:
 @click.pass_context
 def advise(ctx: click.Context, file: Path, as_json: bool) -> None:
     """Toon het advies voor een ingevulde intake (leest alleen, schrijft niets)."""
-    from toolbox_docs.advice.advise import advise as make_advice
-    from toolbox_docs.advice.advise import load_advice_data
-    from toolbox_docs.advice.render_text import render_text
-    from toolbox_docs.advice.serialize import advice_to_json
-    from toolbox_docs.documents.wording import Wording
+    with imports():
+        from toolbox_docs.advice.advise import advise as make_advice
+        from toolbox_docs.advice.advise import load_advice_data
+        from toolbox_docs.advice.render_text import render_text
+        from toolbox_docs.advice.serialize import advice_to_json
+        from toolbox_docs.documents.wording import Wording
 
     settings = settings_for(ctx, file)
     intake = _valid_intake(file, settings)
@@ -355,8 +358,9 @@ def process(ctx: click.Context, file: Path, out_dir: Path | None, proposal_templ
     Afsluitcode 0 als alles geschreven is, 1 als het werkboek problemen heeft of iets is uitgesteld,
     2 bij een systeemfout.
     """
-    from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
-    from toolbox_docs.register.xlsx import exporter_for
+    with imports():
+        from toolbox_docs.pipeline.process import Outcome, Runtime, process_file
+        from toolbox_docs.register.xlsx import exporter_for
 
     settings = settings_for(ctx, file)
     if out_dir is not None:
@@ -430,7 +434,8 @@ def watch(ctx: click.Context, roots: Sequence[Path], once: bool, polling: bool, 
     """
     import logging
 
-    from toolbox_docs.service.service import Service
+    with imports():
+        from toolbox_docs.service.service import Service
 
     _setup_logging(logging.DEBUG if verbose else logging.INFO, log_file)
     settings = load_settings(config=ctx.obj.get("config"), root=roots[0])

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from types import CodeType
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -43,6 +44,7 @@ from markupsafe import Markup
 from toolbox_docs import formatting
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
+from toolbox_docs.documents.compiled import CodeCache, LoaderCache, template_key
 from toolbox_docs.documents.phrasebook import Phrasebook
 from toolbox_docs.errors import SettingsError, ToolboxError
 from toolbox_docs.vocab import Level, RobRung
@@ -187,7 +189,7 @@ class Wording:
     """The wording templates of one folder; ``render`` gives blocks, ``text`` plain text, or either raises
     ``SettingsError``. A template missing from the folder is taken from ``fallback`` when one is given."""
 
-    def __init__(self, folder: Path, *, fallback: Path | None = None) -> None:
+    def __init__(self, folder: Path, *, fallback: Path | None = None, cache: CodeCache | None = None) -> None:
         if not folder.is_dir():
             raise SettingsError("de map met teksten bestaat niet.", path=folder)
         self.folder = folder
@@ -198,12 +200,15 @@ class Wording:
         self.env.filters["zinnen"] = lambda phrases: Markup(" ").join(self.say(p) for p in phrases)
         # Each template's source, the variables it uses and the template compiled from it (``_template``).
         self._compiled: dict[str, tuple[str, frozenset[str], Template]] = {}
+        # Code compiled by earlier runs from the same texts (``compiled.py``); the default is the account's own.
+        self.cache = CodeCache.default() if cache is None else cache
+        self.env.bytecode_cache = LoaderCache(self.cache)  # for the templates a template imports
 
     @property
     def phrases(self) -> Phrasebook:
         """The sentences of the advice (``zinnen.toml`` in the same folder), loaded and checked once."""
         if self._phrasebook is None:
-            self._phrasebook = Phrasebook(self.folder / "zinnen.toml", self.env)
+            self._phrasebook = Phrasebook(self.folder / "zinnen.toml", self.env, cache=self.cache)
         return self._phrasebook
 
     def say(self, phrase: Phrase) -> Markup:
@@ -225,9 +230,16 @@ class Wording:
         source, filename, _ = self.env.loader.get_source(self.env, name)
         known = self._compiled.get(name)
         if known is None or known[0] != source:
-            parsed = self.env.parse(source, name, filename)
-            used = frozenset(meta.find_undeclared_variables(parsed))
-            code = self.env.compile(parsed, name, filename)
+            key = template_key(self.cache, self.env, name, filename, source)
+            stored = self.cache.load(key)
+            if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], CodeType) \
+                    and isinstance(stored[0], tuple) and all(isinstance(n, str) for n in stored[0]):
+                used, code = frozenset(stored[0]), stored[1]
+            else:
+                parsed = self.env.parse(source, name, filename)
+                used = frozenset(meta.find_undeclared_variables(parsed))
+                code = self.env.compile(parsed, name, filename)
+                self.cache.store(key, (tuple(sorted(used)), code))
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
             known = (source, used, template)
             self._compiled[name] = known
