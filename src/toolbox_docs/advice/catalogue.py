@@ -20,7 +20,7 @@ from toolbox_docs.advice.datafile import DataError, Entry, quoted
 from toolbox_docs.advice.model import Tier
 from toolbox_docs.errors import SettingsError
 from toolbox_docs.settings import read_toml
-from toolbox_docs.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup
+from toolbox_docs.vocab import InitiativeAsk, Level, ParticipationKind, RobRung, Scale, TargetGroup, position
 
 ALL_CATEGORIES = "alle"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -44,7 +44,7 @@ class Depth(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Depth).index(self)
+        return position(self)
 
 
 class Activity(StrEnum):

