@@ -76,8 +76,12 @@ def test_unit_polls_the_mounted_share_and_keeps_state_local() -> None:
     assert ctx.params["polling"] is True, "the share is a CIFS mount: --polling"
     assert entries["RequiresMountsFor"] == [str(root)], "started only with the share mounted"
     assert str(root) in entries["ReadWritePaths"][0].split()
-    state = dict(e.split("=", 1) for e in entries["Environment"])["TOOLBOX_STATE_DB"]
+    environment = dict(e.split("=", 1) for e in entries["Environment"])
+    state = environment["TOOLBOX_STATE_DB"]
     assert state.startswith("/var/lib/toolbox-docs/") and entries["StateDirectory"] == ["toolbox-docs"]
+    # Compiled templates: a folder systemd makes for the account alone (compiled.py runs nothing else).
+    assert environment["TOOLBOX_CACHE_DIR"] == "/var/cache/toolbox-docs"
+    assert entries["CacheDirectory"] == ["toolbox-docs"] and entries["CacheDirectoryMode"] == ["0700"]
     stop = int(entries["TimeoutStopSec"][0])
     assert stop > Limits().seconds_per_file, "stopping waits for the file in hand"
     assert entries["KillMode"] == ["mixed"], "SIGTERM to the service only; it stops its worker itself"
