@@ -236,7 +236,7 @@ def test_a_wheel_built_from_the_repository_installs_and_runs(tmp_path: Path) -> 
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-        assert "toolbox-docs = toolbox_docs.cli.main:main" in archive.read(entry_points).decode()
+        assert "toolbox-docs = toolbox_docs.__main__:run" in archive.read(entry_points).decode()
     data = "toolbox_docs/_data/templates/"
     for needed in (f"{data}collegevoorstel.docx", f"{data}toolbox.voorbeeld.toml",
                    f"{data}teksten/participatieparagraaf.html.j2", "toolbox_docs/cli/dutch.py"):
@@ -259,3 +259,9 @@ def test_a_wheel_built_from_the_repository_installs_and_runs(tmp_path: Path) -> 
     example = next((site / "toolbox_docs" / "_data" / "watch_folders").rglob("intake.xlsx"))
     assert run_cli("validate", example, cwd=tmp_path, env=env).returncode == 0
     assert run_cli("--version", cwd=tmp_path, env=env).stdout.startswith("toolbox-docs, versie 0.")
+    # The console script the wheel installs (the lean entry, cli/entry.py) runs the same command line.
+    script = site / "bin" / "toolbox-docs"
+    assert script.is_file(), sorted(p.name for p in site.iterdir())
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True, cwd=tmp_path,
+                             env=cli_environment(env), timeout=120, check=False)
+    assert version.returncode == 0 and version.stdout.startswith("toolbox-docs, versie 0."), version.stderr
