@@ -462,7 +462,7 @@ def status(ctx: click.Context, root: Path | None, verbose: bool) -> None:
         click.echo(f"De dienst heeft nog geen status geschreven ({path}).")
         ctx.exit(ExitCode.PROBLEMS)
     alive = is_alive(data)
-    beat = dt.datetime.fromtimestamp(float(data.get("beat", 0))).strftime("%d-%m-%Y %H:%M:%S")
+    beat = _shown_stamp(data.get("beat"))
     click.echo(f"Dienst: {'draait' if alive else 'draait niet'} (pid {data.get('pid')}, {data.get('host')}); "
                f"laatste teken van leven {beat}.")
     click.echo(f"Mappen: {', '.join(data.get('roots', []))}")
@@ -472,13 +472,17 @@ def status(ctx: click.Context, root: Path | None, verbose: bool) -> None:
                f"{data.get('pending', 0)}.")
     busy = data.get("busy") or {}
     if alive and busy:
-        since = dt.datetime.fromtimestamp(float(busy.get("since", 0))).strftime("%d-%m-%Y %H:%M:%S")
-        click.echo(f"Nu bezig met: {busy.get('path')} (sinds {since})")
+        click.echo(f"Nu bezig met: {busy.get('path')} (sinds {_shown_stamp(busy.get('since'))})")
     last = data.get("last") or {}
     if last:
         click.echo(f"Laatste: {last.get('path')} — {last.get('outcome')} ({_shown_time(last.get('at'))}) "
                    f"{last.get('message', '')}".rstrip())
     ctx.exit(ExitCode.OK if alive else ExitCode.PROBLEMS)
+
+
+def _shown_stamp(seconds: Any) -> str:
+    """A moment from the heartbeat (seconds since 1970) as people read it: 28-11-2026 14:01:58."""
+    return dt.datetime.fromtimestamp(float(seconds or 0)).strftime("%d-%m-%Y %H:%M:%S")
 
 
 def _shown_time(value: Any) -> str:

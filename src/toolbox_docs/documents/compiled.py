@@ -173,6 +173,19 @@ def template_key(cache: CodeCache, env: Environment, name: str | None, filename:
     return cache.key(fingerprint(env), str(name), str(filename), str(bool(escaped)), source)
 
 
+def load_template(cache: CodeCache, key: str) -> tuple[frozenset[str], CodeType] | None:
+    """A template's entry: the variables it uses and its code; ``None`` when absent or not of this shape."""
+    stored = cache.load(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], CodeType) \
+            and isinstance(stored[0], tuple) and all(isinstance(name, str) for name in stored[0]):
+        return frozenset(stored[0]), stored[1]
+    return None
+
+
+def store_template(cache: CodeCache, key: str, used: frozenset[str], code: CodeType) -> None:
+    cache.store(key, (tuple(sorted(used)), code))
+
+
 class LoaderCache(BytecodeCache):
     """Jinja's hook for templates it loads itself (``{% import %}``), on the same folder and keys."""
 

@@ -31,7 +31,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from types import CodeType
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -44,7 +43,7 @@ from markupsafe import Markup
 from toolbox_docs import formatting
 from toolbox_docs.advice.phrases import Phrase
 from toolbox_docs.documents.blocks import Block, BulletList, Heading, Image, Paragraph, Run, Table
-from toolbox_docs.documents.compiled import CodeCache, LoaderCache, template_key
+from toolbox_docs.documents.compiled import CodeCache, LoaderCache, load_template, store_template, template_key
 from toolbox_docs.documents.phrasebook import Phrasebook
 from toolbox_docs.errors import SettingsError, ToolboxError
 from toolbox_docs.vocab import Level, RobRung
@@ -231,15 +230,14 @@ class Wording:
         known = self._compiled.get(name)
         if known is None or known[0] != source:
             key = template_key(self.cache, self.env, name, filename, source)
-            stored = self.cache.load(key)
-            if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], CodeType) \
-                    and isinstance(stored[0], tuple) and all(isinstance(n, str) for n in stored[0]):
-                used, code = frozenset(stored[0]), stored[1]
+            stored = load_template(self.cache, key)
+            if stored is not None:
+                used, code = stored
             else:
                 parsed = self.env.parse(source, name, filename)
                 used = frozenset(meta.find_undeclared_variables(parsed))
                 code = self.env.compile(parsed, name, filename)
-                self.cache.store(key, (tuple(sorted(used)), code))
+                store_template(self.cache, key, used, code)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
             known = (source, used, template)
             self._compiled[name] = known
