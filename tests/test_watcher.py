@@ -129,7 +129,9 @@ def test_file_written_slowly_in_chunks_is_processed_once_when_complete(observed:
         item = entry(root, intake)
         if item is not None:
             seen.add((item.outcome, item.sha256))
-        return item is not None and item.outcome == "verwerkt" and item.sha256 == sha256_bytes(data)
+        # The worker records the outcome in the ledger a moment before the service logs the run: wait for both.
+        return item is not None and item.outcome == "verwerkt" and item.sha256 == sha256_bytes(data) \
+            and bool(watcher.runs(intake))
 
     writer = threading.Thread(target=write_slowly)
     writer.start()

@@ -396,14 +396,17 @@ class Service:
                 and not _outputs_gone(entry):
             return
         ident = file_id(path)
-        started = time.monotonic()
         self.busy = {"path": printable(path), "since": time.time(), "id": ident}
         self._beat()  # `toolbox-docs status` names the file in hand from its first moment, not 2 s later
         try:
-            result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
+            self._run(path, digest, ident)
         finally:
             self.busy = {}
-            self._beat()
+            self._beat()  # and, once the run is logged and counted, no longer names it
+
+    def _run(self, path: Path, digest: str | None, ident: str) -> None:
+        started = time.monotonic()
+        result = self.worker.process(path, dt.datetime.now().replace(microsecond=0), on_wait=self._beat_soon)
         if result.failure is Failure.STATE:
             self._state_waits(path, ident, result)
             return
