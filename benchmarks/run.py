@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # the full run (about half an hour: (d) processes 2,000 intakes)
     python benchmarks/run.py --quick    # a short run (about two minutes), smaller numbers
+    python benchmarks/run.py --smoke    # the smallest run through all five, for the tests (numbers mean little)
     python benchmarks/run.py --json     # the same, as JSON on stdout (progress goes to stderr)
 
 Needs the bench extra: ``pip install '.[bench]'`` (docxtpl, psutil, python-calamine). Generates its
@@ -51,12 +52,18 @@ FULL = {"process_rounds": 15, "batch_files": 2000, "batch_rounds": 3, "large": T
         "stability": 2.0, "latency_files": 7, "watch_warm_up": 100, "watch_files": 2000, "coldstart_rounds": 9}
 QUICK = {"process_rounds": 5, "batch_files": 200, "batch_rounds": 3, "large": False, "paragraph_rounds": 5,
          "stability": 0.5, "latency_files": 3, "watch_warm_up": 10, "watch_files": 40, "coldstart_rounds": 3}
+# The smallest run that goes through every comparison (tests/test_benchmark_smoke.py checks the report's
+# shape with it); its numbers mean little.
+SMOKE = {"process_rounds": 2, "batch_files": 40, "batch_rounds": 1, "large": False, "paragraph_rounds": 2,
+         "stability": 0.5, "latency_files": 1, "watch_warm_up": 5, "watch_files": 10, "coldstart_rounds": 1}
 SECTIONS = ("process", "batch", "paragraph", "watcher", "coldstart")
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a short run with smaller numbers")
+    parser.add_argument("--smoke", action="store_true",
+                        help="the smallest run through every comparison (for the tests; the numbers mean little)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON (progress on stderr)")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated subset of {', '.join(SECTIONS)} (default: all)")
@@ -75,7 +82,7 @@ def machine() -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
-    settings = dict(QUICK if args.quick else FULL)
+    settings = dict(SMOKE if args.smoke else QUICK if args.quick else FULL)
     if args.batch_files:
         settings["batch_files"] = args.batch_files
     if args.watch_files:
@@ -92,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="toolbox-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    results: dict[str, Any] = {"machine": machine(), "quick": args.quick, "settings": settings,
+    results: dict[str, Any] = {"machine": machine(), "quick": args.quick or args.smoke, "smoke": args.smoke,
+                               "settings": settings,
                                "comparisons": {}}
     try:
         example = intakes.valid_kinds()[0].data  # the worked example
@@ -128,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(results: dict[str, Any], stream: Any) -> None:
     info = results["machine"]
-    print(f"toolbox-docs benchmark{' (--quick)' if results['quick'] else ''}: {info['cores']} cores, Python "
+    mode = " (--smoke)" if results.get("smoke") else " (--quick)" if results["quick"] else ""
+    print(f"toolbox-docs benchmark{mode}: {info['cores']} cores, Python "
           f"{info['python']}, load average at start {info['load_average_at_start']}, {info['started']}",
           file=stream)
     modules = {"process": bench_process, "batch": bench_batch, "paragraph": bench_paragraph,

@@ -21,7 +21,7 @@ from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
 from toolbox_docs.forms.xlsx_fill import fill_workbook
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.settings import Settings
-from watcher_support import Watcher
+from watcher_support import Watcher, adopt_orphans
 
 REPO = Path(__file__).resolve().parent.parent
 STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
@@ -37,6 +37,7 @@ SLOW_FIXTURES = frozenset({"watchers", "soffice"})
 def pytest_configure(config: pytest.Config) -> None:
     """Compiled templates (``documents/compiled.py``) go to a folder of this test session, not the
     account's own cache: each session starts cold, and tests that edit texts leave nothing behind."""
+    adopt_orphans()  # a killed service's worker is reaped by the test, not by a slow init (watcher_support)
     if "TOOLBOX_CACHE_DIR" not in os.environ:
         folder = tempfile.mkdtemp(prefix="toolbox-cache-")
         os.environ["TOOLBOX_CACHE_DIR"] = folder

@@ -1,4 +1,5 @@
-"""`python benchmarks/run.py --quick --json` runs from the repository and reports all five comparisons.
+"""`python benchmarks/run.py --smoke --json` (the smallest run through every comparison) runs from the
+repository and reports all five comparisons.
 
 Only the shape of the report is checked: medians, ratios and the targets they are compared with. Speed is
 never asserted in a test (the machine may be shared and loaded); the benchmark reports it.
@@ -24,14 +25,14 @@ def positive(value: Any) -> bool:
     return isinstance(value, int | float) and value > 0
 
 
-def test_quick_benchmark_reports_all_five_comparisons() -> None:
+def test_smoke_benchmark_reports_all_five_comparisons() -> None:
     need(importlib.util.find_spec("docxtpl") is not None,
          "docxtpl is absent: the benchmark compares with it (pip install '.[bench]')")
     need(importlib.util.find_spec("python_calamine") is not None,
          "python-calamine is absent: the benchmark compares with it (pip install '.[bench]')")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("TOOLBOX_") or k == "TOOLBOX_CACHE_DIR"}  # conftest.py
-    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--json"],
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--smoke", "--json"],
                             capture_output=True, text=True, env=env, cwd=REPO, timeout=1200, check=False)
     assert result.returncode == 0, result.stderr[-4000:]
     report = json.loads(result.stdout)
@@ -51,7 +52,7 @@ def test_quick_benchmark_reports_all_five_comparisons() -> None:
                for name in ("validate", "openpyxl", "calamine"))
     assert positive(batch["ratio"]) and batch["files"] == sum(batch["expected"].values())
     assert batch["ratio"] == batch["cpu_ratios"]["vs_calamine"]
-    assert "ratio_met" in batch["targets"] and batch["large"] is None, "--quick skips the 10,000 files"
+    assert "ratio_met" in batch["targets"] and batch["large"] is None, "--smoke skips the 10,000 files"
 
     paragraph = comparisons["paragraph"]
     assert positive(paragraph["write_section"]["median_ms"]) and positive(paragraph["docxtpl"]["median_ms"])

@@ -396,3 +396,22 @@ def test_status_names_the_file_in_hand_while_the_service_works_on_it(tmp_path: P
 
 def test_status_names_no_file_in_hand_when_the_service_is_idle(tmp_path: Path) -> None:
     assert "Nu bezig met" not in _status_output(tmp_path, {})
+
+
+# --- stopping -------------------------------------------------------------------------------------------
+
+
+def test_a_stop_wakes_the_loop_that_waits_for_hints(tmp_path: Path) -> None:
+    """SIGTERM's handler (``request_stop``) puts a wake-up among the hints, so the loop, which may be waiting
+    up to half a second for one, stops at once; the wake-up itself asks for no work."""
+    from toolbox_docs.service.service import Service
+    from toolbox_docs.settings import Settings
+
+    root = make_root(tmp_path)
+    service = Service((root,), Settings().replace(state_db=tmp_path / "state" / "state.sqlite"))
+    service.request_stop()
+    assert service.stopping.is_set()
+    started = time.monotonic()
+    service._wait()  # without the wake-up this waits for its timeout (0.5 s) and finds nothing
+    assert time.monotonic() - started < 0.4
+    assert service.watch.hints.empty() and not service.schedule, "the wake-up became work"

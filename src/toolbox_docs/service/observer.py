@@ -22,7 +22,7 @@ log = logging.getLogger("toolbox_docs.service")
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, hints: queue.Queue[tuple[str, Path]]) -> None:
+    def __init__(self, hints: queue.SimpleQueue[tuple[str, Path]]) -> None:
         self.hints = hints
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -48,10 +48,15 @@ class Watch:
         self.roots = roots
         self.polling = polling
         self.interval = interval
-        self.hints: queue.Queue[tuple[str, Path]] = queue.Queue()
+        # A SimpleQueue: its put may be called from a signal handler (``wake``), a Queue's may deadlock.
+        self.hints: queue.SimpleQueue[tuple[str, Path]] = queue.SimpleQueue()
         self._observer: BaseObserver | None = None
         self.watched: tuple[Path, ...] = ()
         self._identity: dict[Path, tuple[int, int] | None] = {}
+
+    def wake(self) -> None:
+        """Wake the service's loop now (it waits for hints): a stop is asked. Safe in a signal handler."""
+        self.hints.put(("wake", Path()))
 
     def start(self) -> None:
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()

@@ -154,6 +154,7 @@ class Service:
         if not self.stopping.is_set():
             log.info("Stoppen gevraagd; het bestand dat nu wordt verwerkt wordt afgemaakt.")
         self.stopping.set()
+        self.watch.wake()  # the loop may be waiting for hints: it stops now, not after its wait
 
     def run(self) -> ExitCode:
         check_setup(self.roots, self.settings)
