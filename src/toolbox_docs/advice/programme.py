@@ -405,6 +405,8 @@ class _Composer:
         self.needs = needs
         self.options = {n: candidates(catalogue, n, frame=frame, wanted=intake.target_groups, named=named)
                         for n in needs}
+        # The methods serving each need, by id: a method's place among them is what "serves" means here.
+        self.option_ids = {n: frozenset(m.id for m in options) for n, options in self.options.items()}
         self.choice = {n: 0 for n in needs}
         self.dropped: set[Need] = set()
 
@@ -423,7 +425,8 @@ class _Composer:
             if need.kind not in DISTINCT:
                 # A named group is "covered" by a method made for it, when the catalogue has one.
                 made = need.kind is NeedKind.TARGET_GROUP and any(need.group in m.made_for for m in options)
-                meeting = next((p for p in picks if serves(p.method, need, self.frame) and p.method in options
+                # (Every option serves the need: ``candidates`` keeps only methods that do.)
+                meeting = next((p for p in picks if p.method.id in self.option_ids[need]
                                 and (not made or need.group in p.method.made_for)), None)
                 if meeting is not None:
                     meeting.needs.append(need)

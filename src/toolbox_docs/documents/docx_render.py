@@ -233,9 +233,10 @@ def _table(context: Context, table: Table) -> list[Element]:
     bold = [index == 0 or (table.total and index == len(rows) - 1) for index in range(len(rows))]
     styled = table_text(styles_root(context.document), grid_style)
     available = _text_width(context, styled.margins)
-    text = table_size(rows, bold, numeric, available=available, text=styled)
+    ems = _ems(rows, bold, numeric)
+    text = _size(ems, available=available, text=styled)
     size = text.em // 10 if text.em != styled.em else None
-    widths = column_widths(rows, bold, numeric, available=available, text=text)
+    widths = _widths(ems, numeric, available=available, text=text)
     tbl = el("w:tbl")
     tbl.append(_table_properties(grid_style, table.caption, sum(widths)))
     grid = sub(tbl, "w:tblGrid")
@@ -300,13 +301,7 @@ def table_size(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Seq
                available: int, text: TableText) -> TableText:
     """The table's text at the styles' size, or the largest smaller size (by half points, not under
     ``MIN_TABLE_SIZE``) at which every column's longest word or value fits side by side in ``available``."""
-    size = text.em // 10
-    while size > MIN_TABLE_SIZE:
-        if sum(_needs(rows, bold, numeric, text)[0]) <= available:
-            return text
-        size -= 1
-        text = replace(text, em=size * 10)
-    return text
+    return _size(_ems(rows, bold, numeric), available=available, text=text)
 
 
 def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool], *,
@@ -319,35 +314,50 @@ def column_widths(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: 
     after that goes to the text columns in proportion to their width. A table that cannot fit even so
     keeps its numeric columns whole where it can and shrinks the text columns (long words break).
     """
-    minimum, typical, longest = _needs(rows, bold, numeric, text)
+    return _widths(_ems(rows, bold, numeric), numeric, available=available, text=text)
+
+
+def _size(ems: Sequence[tuple[float, float, float]], *, available: int, text: TableText) -> TableText:
+    size = text.em // 10
+    while size > MIN_TABLE_SIZE:
+        if sum(_needs(ems, text)[0]) <= available:
+            return text
+        size -= 1
+        text = replace(text, em=size * 10)
+    return text
+
+
+def _widths(ems: Sequence[tuple[float, float, float]], numeric: Sequence[bool], *, available: int,
+            text: TableText) -> list[int]:
+    minimum, typical, longest = _needs(ems, text)
     return _share(available, [minimum, typical, longest], [not n for n in numeric])
 
 
-def _needs(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool], text: TableText
-           ) -> tuple[list[int], list[int], list[int]]:
-    """Per column, in twips: the minimum (longest word or value), the typical and the longest width."""
-    em = text.em * text.font_factor
-
-    def twips(ems: float) -> int:
-        return math.ceil(ems * em) + text.margins
-
-    minimum: list[int] = []
-    typical: list[int] = []
-    longest: list[int] = []
+def _ems(rows: Sequence[Sequence[str]], bold: Sequence[bool], numeric: Sequence[bool]
+         ) -> list[tuple[float, float, float]]:
+    """Per column, in em at any size (measured once per table): the minimum (longest word or value), the
+    typical and the longest width."""
+    found: list[tuple[float, float, float]] = []
     for index, is_number in enumerate(numeric):
         cells = [(_measured(row[index]), b) for row, b in zip(rows, bold, strict=True)]
         words = max(longest_word_em(t, b) for t, b in cells)
         if is_number:
-            need = twips(max([words, *(amount_em(t, b) for t, b in cells[1:])]))
-            minimum.append(need)
-            typical.append(need)
-            longest.append(need)
+            need = max([words, *(amount_em(t, b) for t, b in cells[1:])])
+            found.append((need, need, need))
             continue
         lines = [line_em(t, b) for t, b in cells if t.strip()]
-        minimum.append(twips(words))
-        typical.append(twips(max(words, sum(lines) / len(lines) if lines else 0.0)))
-        longest.append(twips(max([words, *lines])))
-    return minimum, typical, longest
+        found.append((words, max(words, sum(lines) / len(lines) if lines else 0.0), max([words, *lines])))
+    return found
+
+
+def _needs(ems: Sequence[tuple[float, float, float]], text: TableText) -> tuple[list[int], list[int], list[int]]:
+    """Per column, in twips at the text's size: the minimum, the typical and the longest width."""
+    em = text.em * text.font_factor
+
+    def twips(width: float) -> int:
+        return math.ceil(width * em) + text.margins
+
+    return ([twips(m) for m, _, _ in ems], [twips(t) for _, t, _ in ems], [twips(w) for _, _, w in ems])
 
 
 def _share(available: int, stages: list[list[int]], flexible: list[bool]) -> list[int]:

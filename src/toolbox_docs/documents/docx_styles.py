@@ -11,6 +11,7 @@ the column widths are estimated from.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 import unicodedata
@@ -45,19 +46,25 @@ _WIDE_FONTS = {"verdana": 1.2, "dejavu sans": 1.2, "bookman old style": 1.15, "c
 
 
 @functools.cache
-def _tag(tag: str) -> tuple[str, dict[str, str]]:
-    """Clark name and namespace declaration of a prefixed tag, as ``OxmlElement`` makes them."""
+def _prototype(tag: str) -> Element:
+    """An empty element of a prefixed tag, as ``OxmlElement`` makes it (python-docx's element class for the
+    tag, the tag's namespace declared): made once, copied for every new element."""
     prefixed = NamespacePrefixedTag(tag)
-    return prefixed.clark_name, prefixed.nsmap
+    return cast("Element", oxml_parser.makeelement(prefixed.clark_name, nsmap=prefixed.nsmap))
+
+
+@functools.cache
+def _attribute(key: str) -> str:
+    return w(key)
 
 
 def el(tag: str, **attributes: str) -> Element:
-    """A new WordprocessingML element ("w:p") with ``w:``-attributes: what ``OxmlElement(tag)`` gives
-    (python-docx's element class for the tag), without working out the tag's names again each time."""
-    clark, nsmap = _tag(tag)
-    element = cast("Element", oxml_parser.makeelement(clark, nsmap=nsmap))
+    """A new WordprocessingML element ("w:p") with ``w:``-attributes: what ``OxmlElement(tag)`` gives.
+    A copy of the tag's prototype: a document has thousands of elements, and copying one is a few times
+    cheaper than making it (lxml looks up the element class and sets up the namespace each time)."""
+    element = copy.copy(_prototype(tag))
     for key, value in attributes.items():
-        element.set(w(key), value)
+        element.set(_attribute(key), value)
     return element
 
 
