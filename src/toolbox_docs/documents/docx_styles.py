@@ -11,7 +11,6 @@ the column widths are estimated from.
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 import unicodedata
@@ -54,7 +53,7 @@ def _prototype(tag: str) -> Element:
 
 
 @functools.cache
-def _attribute(key: str) -> str:
+def _w_name(key: str) -> str:
     return w(key)
 
 
@@ -62,9 +61,9 @@ def el(tag: str, **attributes: str) -> Element:
     """A new WordprocessingML element ("w:p") with ``w:``-attributes: what ``OxmlElement(tag)`` gives.
     A copy of the tag's prototype: a document has thousands of elements, and copying one is a few times
     cheaper than making it (lxml looks up the element class and sets up the namespace each time)."""
-    element = copy.copy(_prototype(tag))
+    element = cast("Element", _prototype(tag).__copy__())  # lxml's own copy (copy.copy adds a lookup)
     for key, value in attributes.items():
-        element.set(_attribute(key), value)
+        element.set(_w_name(key), value)
     return element
 
 

@@ -252,6 +252,8 @@ def _relationship_ids(elements: list[Element]) -> set[str]:
 
 def _drop_orphan_images(document: DocxDocument, candidates: set[str]) -> None:
     """Forget pictures of the old content that nothing refers to any more (by any attribute)."""
+    if not candidates:
+        return  # the old content referred to nothing: no need to walk the whole document
     part = document.part
     still_used = {value for node in document.element.iter() for value in node.attrib.values()}
     for rel_id in candidates - still_used:
