@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -121,15 +121,24 @@ class Catalogue:
     version: str
     figures_note: str
     methods: tuple[Method, ...]
+    # Each method's place by id (ids are unique: the loader refuses a second one); a list scan compared
+    # whole methods field by field, thousands of times per advice.
+    _positions: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        positions: dict[str, int] = {}
+        for index, method in enumerate(self.methods):
+            positions.setdefault(method.id, index)
+        object.__setattr__(self, "_positions", positions)
 
     def get(self, method_id: str) -> Method:
-        for method in self.methods:
-            if method.id == method_id:
-                return method
-        raise KeyError(method_id)
+        position = self._positions.get(method_id)
+        if position is None:
+            raise KeyError(method_id)
+        return self.methods[position]
 
     def position(self, method: Method) -> int:
-        return self.methods.index(method)
+        return self._positions[method.id]
 
 
 def _method(entry: Entry, categories: tuple[str, ...]) -> Method:

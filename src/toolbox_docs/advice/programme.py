@@ -90,6 +90,17 @@ class Need:
     party_categories: tuple[str, ...] = ()
     method_id: str | None = None
     word: str = ""
+    # A need is a key of several tables the programme is composed with, looked up thousands of times per
+    # advice: its hash (of the fields above, as the generated one) is worked out once.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.kind, self.required, self.level, self.rung, self.group,
+                                                self.category, self.ask, self.parties, self.party_categories,
+                                                self.method_id, self.word)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def label(self) -> str:
@@ -409,6 +420,7 @@ class _Composer:
         self.option_ids = {n: frozenset(m.id for m in options) for n, options in self.options.items()}
         self.choice = {n: 0 for n in needs}
         self.dropped: set[Need] = set()
+        self._costs: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
 
     def participants(self, method: Method) -> int:
         if method.per_party:
@@ -461,11 +473,20 @@ class _Composer:
         """(external euros, hours, labour euros)."""
         external = hours = labour = Decimal(0)
         for pick in picks:
-            n = self.participants(pick.method)
-            external += external_euros(pick.method, participants=n)
-            hours += method_hours(pick.method, n)
-            labour += labour_euros(pick.method, rate=self.rate, participants=n)
+            method_external, method_hours_, method_labour = self.method_cost(pick.method)
+            external += method_external
+            hours += method_hours_
+            labour += method_labour
         return external, hours, labour
+
+    def method_cost(self, method: Method) -> tuple[Decimal, Decimal, Decimal]:
+        """(external euros, hours, labour euros) of one method here; the same for every programme tried."""
+        known = self._costs.get(method.id)
+        if known is None:
+            n = self.participants(method)
+            known = self._costs[method.id] = (external_euros(method, participants=n), method_hours(method, n),
+                                              labour_euros(method, rate=self.rate, participants=n))
+        return known
 
     def shortfall(self, picks: list[_Pick]) -> Decimal:
         external, hours, _ = self.cost(picks)
@@ -478,8 +499,8 @@ class _Composer:
 
 
 def _euros(composer: _Composer, method: Method) -> Decimal:
-    n = composer.participants(method)
-    return external_euros(method, participants=n) + labour_euros(method, rate=composer.rate, participants=n)
+    external, _, labour = composer.method_cost(method)
+    return external + labour
 
 
 def _swap(composer: _Composer, picks: list[_Pick], *, required: bool) -> list[_Pick] | None:
