@@ -12,13 +12,16 @@ caller that needs plain ASCII spacing (a CSV for another program) can ``.replace
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import NumberPattern, format_currency, format_decimal, parse_pattern
 
-LOCALE = "nl_NL"
+# Parsed once: Babel parses a locale given by name again at every call (hundreds per document).
+LOCALE = Locale.parse("nl_NL")
 NBSP = "\u00a0"  # what Babel puts between "€" and the amount
 CENT = Decimal("0.01")
 
@@ -32,16 +35,22 @@ def euro(amount: Decimal) -> str:
     return format_currency(round_half_up(amount), "EUR", locale=LOCALE)
 
 
+@functools.cache
+def _pattern(text: str) -> NumberPattern:
+    """A number pattern, parsed once (Babel parses a pattern given as text again at every call)."""
+    return parse_pattern(text)
+
+
 def hours(value: Decimal) -> str:
     """Hours with at most two decimals and no trailing zeros: ``12.50 -> "12,5"``, ``8 -> "8"``."""
-    return format_decimal(round_half_up(value), format="#,##0.##", locale=LOCALE)
+    return format_decimal(round_half_up(value), format=_pattern("#,##0.##"), locale=LOCALE)
 
 
 def number(value: Decimal | int, *, decimals: int = 0) -> str:
     """A number with Dutch grouping and exactly ``decimals`` decimals: ``1250 -> "1.250"``."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     rounded = round_half_up(Decimal(value), decimals)
-    return format_decimal(rounded, format=pattern, locale=LOCALE)
+    return format_decimal(rounded, format=_pattern(pattern), locale=LOCALE)
 
 
 def date_long(day: dt.date) -> str:

@@ -21,10 +21,10 @@ from typing import Any
 from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
 
+from toolbox_docs.formatting import LOCALE
 from toolbox_docs.forms.raw import CellError, NoCachedValue, RawValue
 from toolbox_docs.forms.schema import FieldType, Input
 
-LOCALE = "nl_NL"
 CENT = Decimal("0.01")
 MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
