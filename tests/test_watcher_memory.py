@@ -2,8 +2,10 @@
 
 The issue asks for 2,000 files. At half a second to a second per intake (more as the register grows)
 that takes about twenty minutes, too long for every CI run, so the count is ``TOOLBOX_MEMORY_FILES``
-(default 400: 200 to warm up, then 200 more measured against the same 30 MB bound; about three
-minutes). The default catches a gross leak (some 150 KB per file or more), not a slow one: run
+(default 300: 100 to warm up, then 200 more measured against a 30 MB bound; about a minute). The
+default catches a gross leak (some 150 KB per file or more), not a slow one. (The warm-up was 200 files: a
+shorter one leaves more of the start's own growth inside the measured window, so the test only got
+stricter; 100 then 200 measured +4.3 MB on 2026-12-04.) Run
 ``TOOLBOX_MEMORY_FILES=2000 pytest tests/test_watcher_memory.py -s`` for the issue's figure, which the
 closing note of issue 5 reports.
 """
@@ -33,8 +35,8 @@ from watcher_support import (
 
 pytestmark = pytest.mark.slow
 
-TOTAL = int(os.environ.get("TOOLBOX_MEMORY_FILES", "400"))
-WARM_UP = 200
+TOTAL = int(os.environ.get("TOOLBOX_MEMORY_FILES", "300"))
+WARM_UP = 100
 DISTINCT = 20
 LIMIT_MB = 30.0
 MB = 1024 * 1024
@@ -83,7 +85,7 @@ def _wait_all(watcher: Watcher, count: int) -> None:
 
 
 def test_memory_stays_flat_over_many_processed_files(watcher: Watcher) -> None:
-    assert TOTAL > WARM_UP, "TOOLBOX_MEMORY_FILES must be more than the warm-up of 200 files"
+    assert TOTAL > WARM_UP, f"TOOLBOX_MEMORY_FILES must be more than the warm-up of {WARM_UP} files"
     root = watcher.root
     workbooks = [distinct_intake(number) for number in range(DISTINCT)]
     # The project folders exist before the start, as on a share in use: the intakes are saved into them.
