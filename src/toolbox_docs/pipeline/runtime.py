@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from toolbox_docs.advice.advise import advise, load_advice_data
@@ -18,6 +17,7 @@ from toolbox_docs.documents.wording import Wording
 from toolbox_docs.forms.records import Intake
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.names import printable
+from toolbox_docs.pipeline.outcome import Outcome
 from toolbox_docs.register.projects import Register
 from toolbox_docs.settings import Settings
 from toolbox_docs.share.publish import Action, Did
@@ -25,19 +25,6 @@ from toolbox_docs.state import DEFAULT_BUSY_SECONDS, State
 
 # Problems of a processed file that are about the project and its documents rather than the workbook's cells.
 NOTE_CODES = frozenset({"project-identity", "proposal"})
-
-
-class Outcome(StrEnum):
-    DONE = "verwerkt"
-    REJECTED = "afgekeurd"
-    IGNORED = "genegeerd"
-    DEFERRED = "uitgesteld"
-    FAILED = "mislukt"
-
-    @property
-    def final(self) -> bool:
-        """Whether the same content needs no further attempt (deferred and failed are retried)."""
-        return self in (Outcome.DONE, Outcome.REJECTED, Outcome.IGNORED)
 
 
 @dataclass(frozen=True)

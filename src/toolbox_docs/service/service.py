@@ -33,8 +33,7 @@ from toolbox_docs.errors import ExitCode, StateError, StateUnavailable, ToolboxE
 from toolbox_docs.forms.schema import Severity
 from toolbox_docs.forms.validate import Problem
 from toolbox_docs.names import printable
-from toolbox_docs.pipeline.process import Outcome, open_folders
-from toolbox_docs.pipeline.rejection import publish_feedback
+from toolbox_docs.pipeline.outcome import Outcome
 from toolbox_docs.service.candidates import is_candidate, scan
 from toolbox_docs.service.lease import Lease
 from toolbox_docs.service.mounts import MountWatch
@@ -459,6 +458,11 @@ class Service:
         problem = Problem("too-complex" if result.failure is Failure.LIMIT else "internal-error", Severity.ERROR, text)
         now = dt.datetime.now().replace(microsecond=0)
         target = feedback_path(path)
+        # The pipeline's writing side, only here: the service itself never loads the pipeline (its worker
+        # does), which keeps its start and its memory small.
+        from toolbox_docs.pipeline.process import open_folders
+        from toolbox_docs.pipeline.rejection import publish_feedback
+
         try:
             # Where the pipeline puts every feedback file: beside the input, or in the [dienst] uitvoermap.
             source, out = open_folders(path, self.settings, root=self._root_of(path))

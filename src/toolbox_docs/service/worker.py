@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from toolbox_docs.errors import StateError, StateUnavailable, ToolboxError
-from toolbox_docs.pipeline.runtime import Outcome
+from toolbox_docs.pipeline.outcome import Outcome
 from toolbox_docs.settings import Settings
 
 log = logging.getLogger("toolbox_docs.service")
