@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_docs.cli.examples import EXAMPLE_STAKEHOLDERS, EXAMPLE_VALUES
-from toolbox_docs.forms.schema import EVALUATION_SCHEMA, INTAKE_SCHEMA
-from toolbox_docs.forms.xlsx_fill import fill_workbook
+import watcher_support
+from toolbox_docs.forms.schema import EVALUATION_SCHEMA
 from toolbox_docs.forms.xlsx_template import build_workbook
 from toolbox_docs.settings import Settings
-from watcher_support import Watcher, adopt_orphans
+from watcher_support import Watcher, adopt_orphans, make_intake
 
 REPO = Path(__file__).resolve().parent.parent
 STRICT = os.environ.get("TOOLBOX_STRICT") == "1"
@@ -97,7 +96,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def blank_intake() -> bytes:
-    return build_workbook(INTAKE_SCHEMA, Settings().lists)
+    return watcher_support.blank_intake()  # the same bytes as the helpers' (made once)
 
 
 @pytest.fixture(scope="session")
@@ -106,9 +105,9 @@ def blank_evaluation() -> bytes:
 
 
 @pytest.fixture(scope="session")
-def example_intake(blank_intake: bytes) -> bytes:
+def example_intake() -> bytes:
     """The worked example (a valid, realistic intake) filled into a fresh template."""
-    return fill_workbook(blank_intake, EXAMPLE_VALUES, EXAMPLE_STAKEHOLDERS)
+    return make_intake()
 
 
 Converter = Callable[[Sequence[Path], str, Path], list[Path]]

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 
@@ -91,13 +91,11 @@ class Need:
     method_id: str | None = None
     word: str = ""
     # A need is a key of several tables the programme is composed with, looked up thousands of times per
-    # advice: its hash (of the fields above, as the generated one) is worked out once.
+    # advice: its hash (of the fields it is compared by, as the generated one) is worked out once.
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.kind, self.required, self.level, self.rung, self.group,
-                                                self.category, self.ask, self.parties, self.party_categories,
-                                                self.method_id, self.word)))
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
 
     def __hash__(self) -> int:
         return self._hash

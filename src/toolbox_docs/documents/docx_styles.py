@@ -52,18 +52,13 @@ def _prototype(tag: str) -> Element:
     return cast("Element", oxml_parser.makeelement(prefixed.clark_name, nsmap=prefixed.nsmap))
 
 
-@functools.cache
-def _w_name(key: str) -> str:
-    return w(key)
-
-
 def el(tag: str, **attributes: str) -> Element:
     """A new WordprocessingML element ("w:p") with ``w:``-attributes: what ``OxmlElement(tag)`` gives.
     A copy of the tag's prototype: a document has thousands of elements, and copying one is a few times
     cheaper than making it (lxml looks up the element class and sets up the namespace each time)."""
     element = cast("Element", _prototype(tag).__copy__())  # lxml's own copy (copy.copy adds a lookup)
     for key, value in attributes.items():
-        element.set(_w_name(key), value)
+        element.set(w(key), value)
     return element
 
 
