@@ -64,7 +64,10 @@ class _PrintableArguments(logging.Filter):
 for _name in ("toolbox_docs.service", "toolbox_docs.register"):
     logging.getLogger(_name).addFilter(_PrintableArguments())
 
-HEALTH_SECONDS = 5.0
+# How often the service looks whether its watch still works and which shares are mounted: one read of
+# /proc/self/mountinfo and a stat per root, cheap enough to do as often as the heartbeat, so that a share
+# that comes back (or a root replaced by another folder) is picked up within seconds.
+HEALTH_SECONDS = 2.0
 MAX_STATE_WAIT_SECONDS = 60.0
 
 
