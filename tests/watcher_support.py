@@ -458,7 +458,9 @@ class Watcher:
 
     def wait_outcome(self, path: Path, outcome: str, *, sha256: str | None = None, deadline: float = 60.0,
                      ) -> LedgerEntry:
-        """Until the ledger says ``outcome`` for ``path`` (and, if given, for that content)."""
+        """Until the ledger says ``outcome`` for ``path`` (and, if given, for that content), and the service
+        has logged that run: the worker writes the ledger entry, then the service logs the run and only then
+        stops naming the file in its heartbeat. (Reading the log at the ledger entry alone races.)"""
 
         def done() -> LedgerEntry | None:
             item = entry(self.root, path)
@@ -466,7 +468,10 @@ class Watcher:
                 return None
             return item
 
-        return self.wait_for(done, deadline=deadline, what=f"ledger outcome {outcome!r} for {path}")
+        item = self.wait_for(done, deadline=deadline, what=f"ledger outcome {outcome!r} for {path}")
+        self.wait_for(lambda: (self.status() or {}).get("busy", {}).get("path") != str(path), deadline=deadline,
+                      what=f"the service to log its run on {path}", interval=0.02)
+        return item
 
     def settle(self, *, deadline: float = 60.0) -> None:
         """Until the service has handled everything saved before now: drop a fresh sentinel intake in a
