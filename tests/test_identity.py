@@ -429,7 +429,9 @@ def test_deleted_outputs_come_back_without_a_change_of_the_intake(watchers: Call
     _, watcher, folder, _ = processed_by_the_service(watchers, tmp_path, "Weg")
     (folder / PLAN).unlink()
 
-    watcher.wait_for(lambda: (folder / PLAN).is_file(), deadline=60, what="the deleted plan to come back")
+    # The plan is written before the run is logged: wait for both.
+    watcher.wait_for(lambda: (folder / PLAN).is_file() and len(watcher.runs(folder / INTAKE)) >= 2, deadline=60,
+                     what="the deleted plan to come back, and the run that wrote it in the log")
     assert watcher.runs(folder / INTAKE) == ["verwerkt", "verwerkt"]
     assert watcher.terminate() == 0
 
