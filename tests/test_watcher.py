@@ -201,7 +201,8 @@ def test_bulk_copy_of_project_folders_does_not_stall_the_service(root: Path, wat
     def processed() -> bool:
         beat_ages.append(time.time() - float((watcher.status() or {}).get("beat", 0)))
         item = entry(root, intake)
-        return item is not None and item.outcome == "verwerkt"
+        # The ledger entry comes a moment before the service logs the run: wait for both.
+        return item is not None and item.outcome == "verwerkt" and bool(watcher.runs(intake))
 
     watcher.wait_for(processed, deadline=30, what="the intake saved after the bulk copy", interval=0.2)
     assert max(beat_ages) < 10, f"no heartbeat for {max(beat_ages):.0f} s: `status` said the service was down"
