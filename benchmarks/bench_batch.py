@@ -37,6 +37,7 @@ from typing import Any
 
 import intakes
 from common import Samples, interleaved, ms, timed, verdict
+from read_loop import read_calamine
 
 from toolbox_docs.forms.check import WorkbookStatus
 
@@ -194,14 +195,7 @@ def _steps_of(data: bytes, settings: Any, parser: Any, tries: int) -> dict[str, 
         "check": _best_cpu_ms(lambda: check_with_settings(data, settings), tries),
     }
     if calamine_available():
-        from python_calamine import CalamineWorkbook
-
-        def calamine() -> None:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            for name in book.sheet_names:
-                book.get_sheet_by_name(name).to_python()
-
-        steps["calamine"] = _best_cpu_ms(calamine, tries)
+        steps["calamine"] = _best_cpu_ms(lambda: read_calamine(io.BytesIO(data)), tries)
     return steps
 
 

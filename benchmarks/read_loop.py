@@ -7,7 +7,7 @@
 start-up shape: one interpreter, two workers. Each reader reads every cell value of every sheet:
 
 - ``openpyxl``: ``openpyxl.load_workbook(path, read_only=True)``, then ``iter_rows(values_only=True)``;
-- ``calamine``: ``python_calamine.CalamineWorkbook.from_path(path)``, then ``to_python()`` of each sheet.
+- ``calamine``: ``python_calamine.CalamineWorkbook.from_object(path)``, then ``to_python()`` of each sheet.
 
 A file the reader cannot read (the broken ones) is counted and skipped. Prints ``read N, failed M``.
 """
@@ -20,6 +20,7 @@ import multiprocessing
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import IO
 
 CHUNK = 32  # as toolbox_docs.pipeline.batch.CHUNK
 
@@ -36,15 +37,17 @@ def _openpyxl(path: str) -> None:
         book.close()
 
 
-def _calamine(path: str) -> None:
+def read_calamine(source: str | IO[bytes]) -> None:
+    """Every cell of every sheet with calamine, from a path or from bytes in memory (``bench_batch`` reads
+    the same way in one process)."""
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(path)
+    book = CalamineWorkbook.from_object(source)
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python()
 
 
-READERS = {"openpyxl": _openpyxl, "calamine": _calamine}
+READERS = {"openpyxl": _openpyxl, "calamine": read_calamine}
 
 
 def read_chunk(reader: str, paths: list[str]) -> int:
